@@ -1,0 +1,140 @@
+#include <cmath>
+
+#include <hitscope/table.hpp>
+
+#include "testing/fixtures.hpp"
+
+namespace hitscope {
+namespace {
+
+TEST(DateTest, ParsesTheThreePrecisions) {
+  auto day = Date::Parse("2019-06-14");
+  ASSERT_TRUE(day);
+  EXPECT_EQ(day->year(), 2019);
+  EXPECT_EQ(day->month(), 6);
+  EXPECT_EQ(day->day(), 14);
+  EXPECT_EQ(day->ToString(), "2019-06-14");
+
+  auto month = Date::Parse("2012-11");
+  ASSERT_TRUE(month);
+  EXPECT_EQ(month->precision, DatePrecision::kMonth);
+  EXPECT_EQ(month->month(), 11);
+  EXPECT_EQ(month->day(), 0) << "an unknown day must stay unknown";
+  EXPECT_EQ(month->ToString(), "2012-11");
+
+  auto year = Date::Parse("1957");
+  ASSERT_TRUE(year);
+  EXPECT_EQ(year->month(), 0) << "an unknown month must stay unknown";
+  EXPECT_EQ(year->ToString(), "1957");
+}
+
+TEST(DateTest, EpochAndLeapDays) {
+  EXPECT_EQ(Date::Parse("1970-01-01")->days, 0);
+  EXPECT_EQ(Date::Parse("2000-03-01")->days - Date::Parse("2000-02-28")->days, 2);
+  EXPECT_TRUE(Date::Parse("2020-02-29"));
+  EXPECT_FALSE(Date::Parse("2019-02-29"));
+  EXPECT_FALSE(Date::Parse("1900-02-29"));
+  EXPECT_EQ(Date::Parse("1969-12-31")->days, -1);
+}
+
+TEST(DateTest, RejectsNonDates) {
+  for (const char* text : {"", "19", "20190614", "2019-6-14", "2019-13-01", "2019-00", "2019-01-32",
+                           "2019-01-01T00:00", "abcd", "0999", "2019-01-01 "}) {
+    EXPECT_FALSE(Date::Parse(text)) << text;
+  }
+}
+
+TEST(ColumnTest, BuilderTracksNulls) {
+  Column column = MakeFloat64Column({1.5, std::nullopt, 3.0});
+  EXPECT_EQ(column.size(), 3);
+  EXPECT_EQ(column.null_count(), 1);
+  EXPECT_TRUE(column.IsNull(1));
+  EXPECT_TRUE(std::isnan(column.NumericAt(1)));
+  EXPECT_EQ(column.ToString(0), "1.5");
+  EXPECT_EQ(column.ToString(1), "");
+}
+
+TEST(ColumnTest, NoNullsMeansNoMask) {
+  Column column = MakeInt64Column({1, 2, 3});
+  EXPECT_FALSE(column.has_nulls());
+  EXPECT_TRUE(column.validity().empty());
+}
+
+TEST(ColumnTest, TakeWithMinusOneGivesNull) {
+  Column column = MakeStringColumn({"a", "bb", std::nullopt, "dddd"});
+  std::vector<int64_t> rows = {3, -1, 0, 2, 1};
+  Column taken = column.Take(rows);
+  ASSERT_EQ(taken.size(), 5);
+  EXPECT_EQ(taken.StringAt(0), "dddd");
+  EXPECT_TRUE(taken.IsNull(1));
+  EXPECT_EQ(taken.StringAt(2), "a");
+  EXPECT_TRUE(taken.IsNull(3));
+  EXPECT_EQ(taken.StringAt(4), "bb");
+}
+
+TEST(ColumnTest, ConcatWidensIntToFloat) {
+  Column a = MakeInt64Column({1, std::nullopt});
+  Column b = MakeFloat64Column({2.5});
+  std::vector<const Column*> parts = {&a, &b};
+  Column c = Column::Concat(parts);
+  EXPECT_EQ(c.type(), DataType::kFloat64);
+  EXPECT_EQ(c.size(), 3);
+  EXPECT_EQ(c.floats()[0], 1.0);
+  EXPECT_TRUE(c.IsNull(1));
+  EXPECT_EQ(c.floats()[2], 2.5);
+}
+
+TEST(ColumnTest, ConcatRefusesStringOntoNumber) {
+  Column a = MakeInt64Column({1});
+  Column b = MakeStringColumn({"x"});
+  std::vector<const Column*> parts = {&a, &b};
+  testing::ExpectError([&] { Column::Concat(parts); }, ErrorKind::kInvalidInput,
+                       {"string", "int64"});
+}
+
+TEST(ColumnTest, ConcatOfStringsKeepsOffsets) {
+  Column a = MakeStringColumn({"x", "yy"});
+  Column b = MakeStringColumn({std::nullopt, "zzz"});
+  std::vector<const Column*> parts = {&a, &b};
+  Column c = Column::Concat(parts);
+  EXPECT_EQ(c.StringAt(1), "yy");
+  EXPECT_TRUE(c.IsNull(2));
+  EXPECT_EQ(c.StringAt(3), "zzz");
+}
+
+TEST(TableTest, RejectsUnequalColumnsAndDuplicateNames) {
+  testing::ExpectError(
+      [] { Table({"a", "b"}, std::vector<Column>{MakeInt64Column({1}), MakeInt64Column({1, 2})}); },
+      ErrorKind::kInvalidArgument, {"'b' has 2 rows"});
+  testing::ExpectError(
+      [] { Table({"a", "a"}, std::vector<Column>{MakeInt64Column({1}), MakeInt64Column({1})}); },
+      ErrorKind::kInvalidArgument, {"'a' appears twice"});
+}
+
+TEST(TableTest, UnknownColumnSuggestsTheClosest) {
+  Table table({"tempo", "energy"},
+              std::vector<Column>{MakeFloat64Column({1.0}), MakeFloat64Column({2.0})});
+  testing::ExpectError([&] { table.column("temp"); }, ErrorKind::kInvalidInput,
+                       {"no column named 'temp'", "did you mean 'tempo'"});
+}
+
+TEST(TableTest, SelectFilterSliceConcat) {
+  Table table({"id", "value"}, std::vector<Column>{MakeInt64Column({1, 2, 3, 4}),
+                                                   MakeStringColumn({"a", "b", "c", "d"})});
+  Table selected = table.Select({"value"});
+  EXPECT_EQ(selected.num_columns(), 1);
+  std::vector<uint8_t> keep = {1, 0, 1, 0};
+  Table filtered = table.Filter(keep);
+  ASSERT_EQ(filtered.num_rows(), 2);
+  EXPECT_EQ(filtered.column("value").StringAt(1), "c");
+  Table slice = table.Slice(1, 2);
+  EXPECT_EQ(slice.column("id").ints()[0], 2);
+  std::vector<Table> parts = {filtered, slice};
+  Table stacked = Table::Concat(parts);
+  EXPECT_EQ(stacked.num_rows(), 4);
+  EXPECT_EQ(stacked.column("id").ints()[3], 3);
+  EXPECT_THROW(table.Slice(3, 2), Error);
+}
+
+}  // namespace
+}  // namespace hitscope
