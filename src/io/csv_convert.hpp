@@ -1,0 +1,77 @@
+// io/csv_convert.hpp: phase 2 of the CSV reader: field spans to typed columns, and the type
+// inference that precedes it on the first block.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <hitscope/table.hpp>
+
+#include "io/csv_tokenizer.hpp"
+
+namespace hitscope::csv {
+
+// Decides whether a field's text is a null token.
+class NullMatcher {
+ public:
+  explicit NullMatcher(const std::vector<std::string>& tokens);
+  bool IsNull(std::string_view text) const {
+    if (text.empty()) return true;
+    if (text.size() > max_length_) return false;
+    for (const auto& token : tokens_) {
+      if (token == text) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::string> tokens_;
+  size_t max_length_ = 0;
+};
+
+// What the non-null values of one column could all be read as.
+struct TypeEvidence {
+  bool any_value = false;
+  bool can_bool = true;
+  bool can_int = true;
+  bool can_float = true;
+  bool can_date = true;
+  bool has_month = false;  // some date value is more precise than a year
+
+  void Observe(std::string_view text);
+  void Merge(const TypeEvidence& other);
+  DataType Decide() const;
+};
+
+// Gathers the evidence for field `field` (0-based) over the good rows of `rows`.
+TypeEvidence InferFieldType(const char* buffer, const TokenizedRows& rows, int num_fields,
+                            int field, const NullMatcher& nulls, char quote);
+
+// A value that could not be converted; `row` indexes the good rows of the TokenizedRows.
+struct ValueProblem {
+  int64_t row;
+  uint64_t at;  // buffer offset of the field
+  int field_index;  // 1-based
+  std::string message;
+};
+
+struct ConvertSpec {
+  int field = 0;               // 0-based field in the row
+  std::string name;            // column name, for messages
+  DataType type = DataType::kString;
+  bool may_widen = false;      // int64 inferred: a float value widens instead of failing
+  std::string type_hint;       // appended to a conversion failure message
+};
+
+enum class ConvertStatus { kOk, kNeedsFloat };
+
+// Converts one field of every good row into `out`. Values that fail go to `problems` (their
+// slot holds a null). Returns kNeedsFloat, without finishing, when spec.may_widen and a value of
+// an int64 column is a float.
+ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int num_fields,
+                           const ConvertSpec& spec, const NullMatcher& nulls, char quote,
+                           bool validate_utf8, Column* out, std::vector<ValueProblem>* problems);
+
+}  // namespace hitscope::csv

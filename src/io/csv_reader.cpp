@@ -1,0 +1,556 @@
+// The CSV reader's driver: reads the file block by block, splits each block into segments that
+// are tokenized and converted in parallel, applies the bad-row policy and tracks line numbers.
+//
+// Parallel splitting of a CSV is speculative: a segment must start at a row start, which depends
+// on whether the split point lies inside a quoted field. The quote parity up to each split point
+// (quotes counted in parallel) predicts it; each segment is tokenized from its predicted start,
+// and afterwards each prediction is checked against where the previous segment really ended.
+// A wrong prediction (possible only with a quote inside an unquoted field) is re-tokenized from
+// the true boundary, so the result always equals a sequential parse.
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include <hitscope/csv.hpp>
+#include <hitscope/runtime.hpp>
+
+#include "core/parallel.hpp"
+#include "core/progress.hpp"
+#include "core/text.hpp"
+#include "io/csv_convert.hpp"
+#include "io/csv_tokenizer.hpp"
+#include "io/value_parse.hpp"
+
+#include <fmt/format.h>
+
+namespace hitscope {
+
+using csv::TokenizedRows;
+
+namespace {
+
+constexpr size_t kMaxBufferBytes = size_t{1} << 30;
+
+// A problem found in a block, before it is located by line.
+struct BlockProblem {
+  uint64_t at;
+  uint64_t row_begin;
+  uint64_t row_end;
+  int field_index;
+  std::string message;
+};
+
+std::string TrimLineEnd(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  return std::string(text);
+}
+
+}  // namespace
+
+BadRowPolicy ParseBadRowPolicy(const std::string& name) {
+  if (name == "strict") return BadRowPolicy::kStrict;
+  if (name == "skip") return BadRowPolicy::kSkip;
+  if (name == "reject") return BadRowPolicy::kReject;
+  throw InvalidArgument(
+      fmt::format("unknown bad-row policy '{}': use strict, skip or reject", name));
+}
+
+const std::vector<std::string>& DefaultNullTokens() {
+  static const std::vector<std::string> tokens = {
+      "",     "#N/A", "#N/A N/A", "#NA",  "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+      "<NA>", "N/A",  "NA",       "NULL", "NaN",     "None",     "n/a",  "nan",  "null"};
+  return tokens;
+}
+
+std::string CsvReadReport::Summary() const {
+  std::string out = fmt::format("read {} rows ({:.1f} MB) from '{}'", rows,
+                                static_cast<double>(bytes) / 1e6, file);
+  if (bad_rows > 0) {
+    out += fmt::format("; dropped {} bad row{} ({} problem{})", bad_rows, bad_rows == 1 ? "" : "s",
+                       issue_count, issue_count == 1 ? "" : "s");
+  }
+  for (const auto& column : widened_columns) {
+    out += fmt::format("; column '{}' widened from int64 to float64", column);
+  }
+  size_t shown = std::min<size_t>(issues.size(), 5);
+  for (size_t i = 0; i < shown; ++i) out += "\n  " + issues[i].ToString();
+  if (static_cast<int64_t>(shown) < issue_count) {
+    out += fmt::format("\n  ... and {} more", issue_count - static_cast<int64_t>(shown));
+  }
+  return out;
+}
+
+struct CsvReader::Impl {
+  std::string name;
+  CsvReadOptions options;
+  std::unique_ptr<ReadableFile> file;
+  csv::Dialect dialect;
+  csv::NullMatcher nulls;
+
+  std::vector<std::string> header;
+  int num_fields = 0;
+  std::vector<int> selected;  // field (0-based) of each output column
+  std::vector<std::string> out_names;
+  std::vector<DataType> types;
+  std::vector<bool> inferred;
+  bool types_known = false;
+
+  std::unique_ptr<char[]> buffer;
+  size_t capacity = 0;
+  size_t fill = 0;
+  bool eof = false;
+  int64_t lines_before_buffer = 0;  // '\n' bytes before buffer[0]
+
+  CsvReadReport report;
+  std::unique_ptr<AtomicOutput> reject;
+  std::unique_ptr<Progress> progress;
+  bool finished = false;
+
+  Impl(std::unique_ptr<ReadableFile> f, std::string n, CsvReadOptions o)
+      : name(std::move(n)), options(std::move(o)), file(std::move(f)), nulls(options.null_tokens) {
+    dialect.delimiter = options.delimiter;
+    dialect.quote = options.quote;
+    report.file = name;
+    if (options.block_bytes < 4096) options.block_bytes = 4096;
+    options.block_bytes = std::min(options.block_bytes, kMaxBufferBytes / 2);
+    capacity = options.block_bytes;
+    buffer = std::make_unique<char[]>(capacity);
+    if (!options.progress_label.empty()) {
+      int64_t size = file->Size();
+      progress = std::make_unique<Progress>(options.progress_label,
+                                            size > 0 ? static_cast<uint64_t>(size) : 0, "B");
+    }
+    ReadHeader();
+    if (options.bad_rows == BadRowPolicy::kReject) {
+      if (options.reject_path.empty()) {
+        throw InvalidArgument("the reject policy needs a file for the rejected rows");
+      }
+      reject = std::make_unique<AtomicOutput>(options.reject_path);
+      reject->Write("file,line,column,field,error,row\n");
+    }
+  }
+
+  // Reads until the buffer is full or the file ends.
+  void Fill() {
+    while (fill < capacity && !eof) {
+      size_t got = file->Read(buffer.get() + fill, capacity - fill);
+      if (got == 0) eof = true;
+      fill += got;
+      report.bytes += static_cast<int64_t>(got);
+    }
+  }
+
+  void Grow() {
+    if (capacity >= kMaxBufferBytes) {
+      throw InvalidInput(fmt::format(
+          "'{}': a row longer than {} MB starting at line {}; is a quote left open?", name,
+          kMaxBufferBytes >> 20, lines_before_buffer + 1));
+    }
+    size_t bigger = std::min(capacity * 2, kMaxBufferBytes);
+    auto grown = std::make_unique<char[]>(bigger);
+    std::memcpy(grown.get(), buffer.get(), fill);
+    buffer = std::move(grown);
+    capacity = bigger;
+  }
+
+  // Drops buffer[0, consumed) and keeps the rest for the next block.
+  void Consume(size_t consumed) {
+    lines_before_buffer += std::count(buffer.get(), buffer.get() + consumed, '\n');
+    std::memmove(buffer.get(), buffer.get() + consumed, fill - consumed);
+    fill -= consumed;
+    if (progress) progress->Add(consumed);
+  }
+
+  void ReadHeader() {
+    Fill();
+    size_t skip = 0;
+    if (fill >= 3 && std::memcmp(buffer.get(), "\xEF\xBB\xBF", 3) == 0) skip = 3;
+    TokenizedRows header_row;
+    while (true) {
+      header_row.Clear();
+      csv::Tokenize(buffer.get(), fill, skip, fill, eof, -1, dialect, &header_row);
+      if (!header_row.incomplete) break;
+      if (eof) break;
+      Grow();
+      Fill();
+    }
+    if (header_row.rows() == 0 && header_row.problems.empty()) {
+      throw InvalidInput(fmt::format("'{}' is empty: expected a header row naming the columns",
+                                     name));
+    }
+    if (!header_row.problems.empty()) {
+      const auto& problem = header_row.problems.front();
+      DataIssue issue = Locate({problem.at, problem.row_begin, problem.row_end,
+                                problem.field_index, problem.message});
+      throw InvalidInput("bad header row: " + issue.ToString());
+    }
+    std::string scratch;
+    int fields = static_cast<int>(header_row.fields.size());
+    for (int field = 0; field < fields; ++field) {
+      std::string text(csv::FieldText(buffer.get(), header_row.fields[field], dialect.quote,
+                                      &scratch));
+      size_t bad = 0;
+      if (!IsValidUtf8(text, &bad)) {
+        throw InvalidInput(fmt::format("'{}': line 1: field {} of the header is not valid UTF-8",
+                                       name, field + 1));
+      }
+      if (!options.has_header) {
+        header.push_back(fmt::format("column_{}", field + 1));
+      } else if (text.empty()) {
+        header.push_back(fmt::format("unnamed_{}", field + 1));
+      } else {
+        header.push_back(text);
+      }
+    }
+    num_fields = fields;
+    for (int a = 0; a < fields; ++a) {
+      for (int b = a + 1; b < fields; ++b) {
+        if (header[a] == header[b]) {
+          throw InvalidInput(fmt::format(
+              "'{}': line 1: column name '{}' appears twice (fields {} and {}); rename one", name,
+              header[a], a + 1, b + 1));
+        }
+      }
+    }
+    auto require = [&](const std::string& column, const char* why) {
+      if (std::find(header.begin(), header.end(), column) == header.end()) {
+        throw InvalidInput(fmt::format("'{}' has no column '{}'{} ({}); its columns are {}", name,
+                                       column, DidYouMean(column, header), why,
+                                       QuoteList(header)));
+      }
+    };
+    for (const auto& column : options.required_columns) require(column, "required");
+    for (const auto& column : options.columns) require(column, "selected");
+    for (const auto& [column, type] : options.types) require(column, "given a type");
+    if (options.columns.empty()) {
+      out_names = header;
+    } else {
+      out_names = options.columns;
+    }
+    for (const auto& column : out_names) {
+      int field = static_cast<int>(std::find(header.begin(), header.end(), column) - header.begin());
+      selected.push_back(field);
+      auto typed = options.types.find(column);
+      types.push_back(typed == options.types.end() ? DataType::kString : typed->second);
+      inferred.push_back(typed == options.types.end());
+    }
+    Consume(options.has_header ? header_row.end : skip);
+  }
+
+  // File line and column of a problem at buffer offset `at`.
+  DataIssue Locate(const BlockProblem& problem) const {
+    DataIssue issue;
+    issue.file = name;
+    const char* data = buffer.get();
+    issue.line = lines_before_buffer + std::count(data, data + problem.at, '\n') + 1;
+    const void* line_start = nullptr;
+    for (uint64_t i = problem.at; i > 0; --i) {
+      if (data[i - 1] == '\n') {
+        line_start = data + i;
+        break;
+      }
+    }
+    uint64_t start = line_start ? static_cast<uint64_t>(static_cast<const char*>(line_start) - data)
+                                : 0;
+    issue.column = static_cast<int64_t>(problem.at - start) + 1;
+    issue.field_index = problem.field_index;
+    if (problem.field_index > 0 && problem.field_index <= static_cast<int>(header.size()) &&
+        options.has_header) {
+      issue.field = header[problem.field_index - 1];
+    }
+    issue.message = problem.message;
+    return issue;
+  }
+
+  std::string TypeHint(size_t column) const {
+    if (!inferred[column]) return fmt::format(" (the type was given for '{}')", out_names[column]);
+    return fmt::format(
+        " (the type was inferred from the first {} MB; read the column as text with "
+        "--type {}=string, or fix the value)",
+        options.block_bytes >> 20, out_names[column]);
+  }
+
+  // Splits buffer[0, fill) into segments, tokenizes them in parallel and repairs wrong
+  // speculative starts. Returns the valid segments; *consumed is where the next block starts.
+  std::vector<TokenizedRows> TokenizeBlock(size_t* consumed) {
+    const char* data = buffer.get();
+    size_t segments = 1;
+    const size_t min_segment = std::max<size_t>(64, options.min_segment_bytes);
+    if (fill >= 2 * min_segment) {
+      segments = std::min<size_t>(static_cast<size_t>(ThreadCount()) * 4, fill / min_segment);
+    }
+    std::vector<uint64_t> starts(segments + 1, 0);
+    starts[segments] = fill;
+    if (segments > 1) {
+      std::vector<uint64_t> nominal(segments + 1), quotes(segments, 0);
+      for (size_t k = 0; k <= segments; ++k) nominal[k] = fill * k / segments;
+      ParallelTasks(segments, [&](size_t k) {
+        quotes[k] = static_cast<uint64_t>(
+            std::count(data + nominal[k], data + nominal[k + 1], dialect.quote));
+      });
+      uint64_t parity = 0;
+      for (size_t k = 1; k < segments; ++k) {
+        parity += quotes[k - 1];
+        bool inside = parity % 2 == 1;
+        uint64_t pos = nominal[k];
+        uint64_t start = fill;
+        for (; pos < fill; ++pos) {
+          char c = data[pos];
+          if (c == dialect.quote) {
+            inside = !inside;
+          } else if (c == '\n' && !inside) {
+            start = pos + 1;
+            break;
+          }
+        }
+        starts[k] = std::max(start, starts[k - 1]);
+      }
+    }
+    std::vector<TokenizedRows> parts(segments);
+    auto run = [&](size_t k, uint64_t begin) {
+      parts[k].Clear();
+      uint64_t stop = k + 1 < segments ? starts[k + 1] : fill;
+      parts[k].fields.reserve((stop > begin ? stop - begin : 0) / 6);
+      csv::Tokenize(data, fill, begin, std::max(stop, begin), eof,
+                    num_fields, dialect, &parts[k]);
+    };
+    ParallelTasks(segments, [&](size_t k) { run(k, starts[k]); });
+    size_t valid = 1;
+    for (size_t k = 1; k < segments; ++k) {
+      if (parts[k - 1].incomplete) break;
+      if (parts[k - 1].end != starts[k]) run(k, parts[k - 1].end);
+      valid = k + 1;
+    }
+    parts.resize(valid);
+    *consumed = parts.back().end;
+    return parts;
+  }
+
+  // Parses the next block into a table (maybe with no rows). Returns nullopt at the end.
+  std::optional<Table> NextBlock() {
+    if (finished) return std::nullopt;
+    Fill();
+    if (fill == 0) {
+      Finish();
+      return std::nullopt;
+    }
+    size_t consumed = 0;
+    std::vector<TokenizedRows> parts = TokenizeBlock(&consumed);
+    while (consumed == 0 && !eof) {  // one row longer than the buffer
+      Grow();
+      Fill();
+      parts = TokenizeBlock(&consumed);
+    }
+
+    const char* data = buffer.get();
+    const size_t columns = out_names.size();
+    if (!types_known) InferTypes(parts);
+
+    // Convert every (segment, column) pair in parallel.
+    std::vector<std::vector<Column>> converted(parts.size(), std::vector<Column>(columns));
+    std::vector<std::vector<csv::ValueProblem>> value_problems(parts.size() * columns);
+    std::vector<std::atomic<bool>> needs_float(columns);
+    auto convert = [&](size_t k, size_t column) {
+      csv::ConvertSpec spec{selected[column], out_names[column], types[column],
+                            inferred[column] && types[column] == DataType::kInt64,
+                            TypeHint(column)};
+      auto& problems = value_problems[k * columns + column];
+      problems.clear();
+      auto status = csv::ConvertField(data, parts[k], num_fields, spec, nulls, dialect.quote,
+                                      options.validate_utf8, &converted[k][column], &problems);
+      if (status == csv::ConvertStatus::kNeedsFloat) needs_float[column] = true;
+    };
+    ParallelTasks(parts.size() * columns,
+                  [&](size_t task) { convert(task / columns, task % columns); });
+    std::vector<size_t> widen;
+    for (size_t column = 0; column < columns; ++column) {
+      if (needs_float[column]) {
+        types[column] = DataType::kFloat64;
+        widen.push_back(column);
+        report.widened_columns.push_back(out_names[column]);
+      }
+    }
+    if (!widen.empty()) {
+      ParallelTasks(parts.size() * widen.size(), [&](size_t task) {
+        convert(task / widen.size(), widen[task % widen.size()]);
+      });
+    }
+
+    // Gather the problems of the block in file order and drop the rows they belong to.
+    std::vector<BlockProblem> problems;
+    std::vector<std::vector<uint8_t>> keep(parts.size());
+    for (size_t k = 0; k < parts.size(); ++k) {
+      for (const auto& p : parts[k].problems) {
+        problems.push_back({p.at, p.row_begin, p.row_end, p.field_index, p.message});
+      }
+      for (size_t column = 0; column < columns; ++column) {
+        for (const auto& p : value_problems[k * columns + column]) {
+          if (keep[k].empty()) keep[k].assign(static_cast<size_t>(parts[k].rows()), 1);
+          keep[k][p.row] = 0;
+          problems.push_back({p.at, parts[k].row_begins[p.row], parts[k].row_ends[p.row],
+                              p.field_index, p.message});
+        }
+      }
+    }
+    if (!problems.empty()) HandleProblems(problems);
+
+    std::vector<Table> tables;
+    for (size_t k = 0; k < parts.size(); ++k) {
+      Table part(out_names, std::move(converted[k]));
+      if (!keep[k].empty()) part = part.Filter(keep[k]);
+      tables.push_back(std::move(part));
+    }
+    Table block = Table::Concat(tables);
+    Consume(consumed);
+
+    if (options.max_rows >= 0 && report.rows + block.num_rows() >= options.max_rows) {
+      block = block.Slice(0, options.max_rows - report.rows);
+      report.rows += block.num_rows();
+      Finish();
+      return block;
+    }
+    report.rows += block.num_rows();
+    if (eof && fill == 0) Finish();
+    return block;
+  }
+
+  void InferTypes(const std::vector<TokenizedRows>& parts) {
+    ParallelTasks(out_names.size(), [&](size_t column) {
+      if (!inferred[column]) return;
+      csv::TypeEvidence evidence;
+      for (const auto& part : parts) {
+        evidence.Merge(csv::InferFieldType(buffer.get(), part, num_fields, selected[column], nulls,
+                                           dialect.quote));
+      }
+      types[column] = evidence.Decide();
+    });
+    types_known = true;
+  }
+
+  void HandleProblems(std::vector<BlockProblem>& problems) {
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const BlockProblem& a, const BlockProblem& b) { return a.at < b.at; });
+    if (options.bad_rows == BadRowPolicy::kStrict) {
+      DataIssue issue = Locate(problems.front());
+      throw InvalidInput(issue.ToString() +
+                         "\n(stopped at the first bad row; --bad-rows skip drops bad rows, "
+                         "--bad-rows reject also writes them to a file)");
+    }
+    // Locate all problems with one sweep over the block.
+    const char* data = buffer.get();
+    uint64_t scanned = 0;
+    int64_t line = lines_before_buffer + 1;
+    uint64_t line_start = 0;
+    uint64_t last_row = UINT64_MAX;
+    for (const auto& problem : problems) {
+      for (; scanned < problem.at; ++scanned) {
+        if (data[scanned] == '\n') {
+          ++line;
+          line_start = scanned + 1;
+        }
+      }
+      ++report.issue_count;
+      if (problem.row_begin != last_row) ++report.bad_rows;
+      DataIssue issue;
+      issue.file = name;
+      issue.line = line;
+      issue.column = static_cast<int64_t>(problem.at - line_start) + 1;
+      issue.field_index = problem.field_index;
+      if (options.has_header && problem.field_index > 0) {
+        issue.field = header[problem.field_index - 1];
+      }
+      issue.message = problem.message;
+      if (reject) {
+        reject->Write(fmt::format(
+            "{},{},{},{},{},{}\n", QuoteCsvField(name), issue.line, issue.column,
+            QuoteCsvField(issue.field), QuoteCsvField(issue.message),
+            QuoteCsvField(TrimLineEnd(std::string_view(data + problem.row_begin,
+                                                       problem.row_end - problem.row_begin)))));
+      }
+      last_row = problem.row_begin;
+      if (report.issues.size() < options.max_issues_kept) report.issues.push_back(std::move(issue));
+    }
+  }
+
+  void Finish() {
+    if (finished) return;
+    finished = true;
+    if (reject) reject->Commit();
+    if (progress) progress->Finish();
+  }
+};
+
+CsvReader::CsvReader(const std::string& path, CsvReadOptions options, FileSystem& fs)
+    : impl_(std::make_unique<Impl>(fs.OpenForRead(path), path, std::move(options))) {}
+
+CsvReader::CsvReader(std::unique_ptr<ReadableFile> file, std::string name, CsvReadOptions options)
+    : impl_(std::make_unique<Impl>(std::move(file), std::move(name), std::move(options))) {}
+
+CsvReader::~CsvReader() = default;
+
+const std::vector<std::string>& CsvReader::column_names() const { return impl_->out_names; }
+
+std::optional<Table> CsvReader::ReadBatch() {
+  while (true) {
+    std::optional<Table> block = impl_->NextBlock();
+    if (!block) return std::nullopt;
+    if (block->num_rows() > 0) return block;
+    if (impl_->finished) return std::nullopt;
+  }
+}
+
+Table CsvReader::ReadAll() {
+  std::vector<Table> batches;
+  while (auto batch = ReadBatch()) batches.push_back(std::move(*batch));
+  if (batches.empty()) {
+    if (!impl_->options.allow_empty) {
+      throw InvalidInput(fmt::format("'{}' has a header but no data rows{}", impl_->name,
+                                     impl_->report.bad_rows > 0 ? " that could be read" : ""));
+    }
+    std::vector<Column> columns;
+    for (size_t column = 0; column < impl_->out_names.size(); ++column) {
+      columns.push_back(ColumnBuilder(impl_->types[column]).Finish());
+    }
+    return Table(impl_->out_names, std::move(columns));
+  }
+  return Table::Concat(batches);
+}
+
+const CsvReadReport& CsvReader::report() const { return impl_->report; }
+
+Table ReadCsv(const std::string& path, const CsvReadOptions& options, CsvReadReport* report) {
+  CsvReader reader(path, options);
+  Table table = reader.ReadAll();
+  if (report) *report = reader.report();
+  return table;
+}
+
+namespace {
+
+class StringFile final : public ReadableFile {
+ public:
+  explicit StringFile(const std::string& text) : text_(text) {}
+  size_t Read(char* dst, size_t n) override {
+    size_t take = std::min(n, text_.size() - pos_);
+    std::memcpy(dst, text_.data() + pos_, take);
+    pos_ += take;
+    return take;
+  }
+  int64_t Size() const override { return static_cast<int64_t>(text_.size()); }
+
+ private:
+  const std::string& text_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Table ReadCsvString(const std::string& text, const std::string& name,
+                    const CsvReadOptions& options, CsvReadReport* report) {
+  CsvReader reader(std::make_unique<StringFile>(text), name, options);
+  Table table = reader.ReadAll();
+  if (report) *report = reader.report();
+  return table;
+}
+
+}  // namespace hitscope
