@@ -101,7 +101,34 @@ double QuantileState::Quantile(double q) {
 std::vector<double> QuantileState::Quantiles(const std::vector<double>& qs) {
   std::vector<double> out;
   out.reserve(qs.size());
-  for (double q : qs) out.push_back(Quantile(q));
+  if (values_.empty() || sorted_ || qs.size() > 8) {
+    for (double q : qs) out.push_back(Quantile(q));
+    return out;
+  }
+  // Selection instead of a full sort: place each needed order statistic with nth_element,
+  // each time on the part right of the previous one (numpy's percentile partitions the same way).
+  double n = static_cast<double>(values_.size());
+  std::vector<size_t> needed;
+  for (double q : qs) {
+    double previous = std::floor((n - 1) * q);
+    needed.push_back(static_cast<size_t>(std::clamp(previous, 0.0, n - 1)));
+    needed.push_back(static_cast<size_t>(std::clamp(previous + 1, 0.0, n - 1)));
+  }
+  std::sort(needed.begin(), needed.end());
+  needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+  size_t from = 0;
+  for (size_t index : needed) {
+    std::nth_element(values_.begin() + static_cast<std::ptrdiff_t>(from),
+                     values_.begin() + static_cast<std::ptrdiff_t>(index), values_.end());
+    from = index + 1;
+  }
+  for (double q : qs) {
+    double virtual_index = (n - 1) * q;
+    double previous = std::floor(virtual_index);
+    size_t lo = static_cast<size_t>(std::clamp(previous, 0.0, n - 1));
+    size_t hi = static_cast<size_t>(std::clamp(previous + 1, 0.0, n - 1));
+    out.push_back(Lerp(values_[lo], values_[hi], virtual_index - previous));
+  }
   return out;
 }
 

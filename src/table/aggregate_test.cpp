@@ -63,6 +63,23 @@ TEST(QuantileStateTest, MatchesNumpyLinear) {
   EXPECT_EQ(qs, (std::vector<double>{1, 1.75, 2.5, 3.25, 4}));
 }
 
+TEST(QuantileStateTest, SelectionAgreesWithSortAtAwkwardSizes) {
+  std::mt19937_64 rng(9);
+  for (int n : {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 1000}) {
+    std::vector<double> values(n);
+    for (double& v : values) v = static_cast<double>(rng() % 50);  // many ties
+    QuantileState selected, sorted;
+    for (double v : values) {
+      selected.Update(v);
+      sorted.Update(v);
+    }
+    std::vector<double> qs = {0, 0.1, 0.25, 0.5, 0.75, 0.9, 1};
+    std::vector<double> by_sort;
+    for (double q : qs) by_sort.push_back(sorted.Quantile(q));
+    EXPECT_EQ(selected.Quantiles(qs), by_sort) << "n=" << n;
+  }
+}
+
 TEST(QuantileStateTest, SingleAndEmpty) {
   QuantileState state;
   EXPECT_TRUE(std::isnan(state.Quantile(0.5)));

@@ -30,7 +30,9 @@ uint64_t HashValue(const Column& column, int64_t row, bool as_float) {
     case DataType::kBool:
       return HashInt(column.bools()[row]);
     case DataType::kDate:
-      return HashInt(static_cast<uint64_t>(column.date_days()[row]));
+      // "2012" and "2012-01-01" say different things: the precision is part of the key.
+      return HashInt((static_cast<uint64_t>(static_cast<uint32_t>(column.date_days()[row])) << 2) |
+                     column.date_precisions()[row]);
     case DataType::kString:
       return HashBytes(column.StringAt(row));
   }
@@ -47,7 +49,8 @@ bool ValuesEqual(const Column& a, int64_t row_a, const Column& b, int64_t row_b,
     case DataType::kBool:
       return a.bools()[row_a] == b.bools()[row_b];
     case DataType::kDate:
-      return a.date_days()[row_a] == b.date_days()[row_b];
+      return a.date_days()[row_a] == b.date_days()[row_b] &&
+             a.date_precisions()[row_a] == b.date_precisions()[row_b];
     case DataType::kString:
       return a.StringAt(row_a) == b.StringAt(row_b);
   }
