@@ -5,6 +5,7 @@
 // safe to call from several threads on the same inputs.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,6 +44,29 @@ Table HashJoin(const Table& left, const Table& right, const JoinOptions& options
 // For each row of `probe`, 1 if its key occurs in `build` (a semi join), else 0.
 std::vector<uint8_t> SemiJoinMask(const Table& probe, std::span<const std::string> probe_keys,
                                   const Table& build, std::span<const std::string> build_keys);
+
+// The first row of each distinct key, in order (pandas drop_duplicates(keep="first")). Rows
+// with a null in a key are kept. *dropped, if given, receives the number of rows removed.
+Table DropDuplicates(const Table& table, std::span<const std::string> keys,
+                     int64_t* dropped = nullptr);
+
+// The keys of one table, indexed once and probed by many (a streaming semi join: keep the rows
+// of each batch whose key is in the set). Keeps a reference to the build table's columns.
+class KeySet {
+ public:
+  KeySet(const Table& build, std::vector<std::string> keys);
+  ~KeySet();
+  KeySet(KeySet&&) noexcept;
+  int64_t size() const;
+  // For each row of `probe`, 1 if its key (columns `probe_keys`) is in the set, else 0.
+  std::vector<uint8_t> Contains(const Table& probe, std::span<const std::string> probe_keys) const;
+  // The rows of `probe` whose key is in the set.
+  Table Keep(const Table& probe, std::span<const std::string> probe_keys) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 enum class AggregateKind {
   kSize,      // rows in the group (column ignored), int64

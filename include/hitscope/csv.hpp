@@ -22,7 +22,7 @@
 //   bool    true/false/t/f in any case;  int64  optional sign and digits within int64;
 //   float64 anything fast_float reads (incl. inf);  date  YYYY-MM-DD, YYYY-MM, YYYY with at
 //   least one value that has a month;  string  everything else, or a column with no values.
-// A value in a later block that does not fit an inferred int64 column widens the column to
+// A later value that does not fit an inferred int64 column widens the column to
 // float64 (ReadCsv returns float64 throughout); any other misfit is a bad value, whose message
 // says how to give the type explicitly.
 #pragma once
@@ -67,7 +67,8 @@ struct CsvReadOptions {
   bool allow_empty = false;       // accept a header-only file as an empty table
   bool validate_utf8 = true;      // check text fields for invalid UTF-8
   int64_t max_rows = -1;          // stop after this many good rows (-1: all), as pandas nrows
-  size_t block_bytes = 32 << 20;  // bytes parsed per block; the first block decides the types
+  size_t block_bytes = 32 << 20;  // bytes parsed per block
+  int64_t infer_rows = 100000;    // rows of the first block that decide the types (<= 0: all)
   size_t min_segment_bytes = 1 << 20;  // a block is split for the threads into pieces >= this
   std::string progress_label;     // shows a progress bar on a terminal when not empty
 };

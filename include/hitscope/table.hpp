@@ -120,11 +120,28 @@ class ColumnBuilder {
   void Reserve(int64_t rows, size_t string_bytes = 0);
 
   void AppendNull();
-  void AppendInt(int64_t value);
-  void AppendFloat(double value);
-  void AppendBool(bool value);
-  void AppendDate(Date value);
-  void AppendString(std::string_view value);
+  void AppendInt(int64_t value) {
+    column_.ints_.push_back(value);
+    MarkValid();
+  }
+  void AppendFloat(double value) {
+    column_.floats_.push_back(value);
+    MarkValid();
+  }
+  void AppendBool(bool value) {
+    column_.bytes_.push_back(value ? 1 : 0);
+    MarkValid();
+  }
+  void AppendDate(Date value) {
+    column_.days_.push_back(value.days);
+    column_.bytes_.push_back(static_cast<uint8_t>(value.precision));
+    MarkValid();
+  }
+  void AppendString(std::string_view value) {
+    column_.chars_.append(value);
+    column_.offsets_.push_back(column_.chars_.size());
+    MarkValid();
+  }
   // Appends row `row` of `source`, which must have this builder's type.
   void AppendFrom(const Column& source, int64_t row);
 
@@ -132,7 +149,10 @@ class ColumnBuilder {
   Column Finish();
 
  private:
-  void MarkValid();
+  void MarkValid() {
+    if (!column_.validity_.empty()) column_.validity_.push_back(1);
+    ++column_.size_;
+  }
   Column column_;
 };
 

@@ -1,5 +1,7 @@
 #include "io/csv_convert.hpp"
 
+#include <hitscope/error.hpp>
+
 #include "core/text.hpp"
 #include "io/value_parse.hpp"
 
@@ -7,8 +9,16 @@
 
 namespace hitscope::csv {
 
-NullMatcher::NullMatcher(const std::vector<std::string>& tokens) : tokens_(tokens) {
-  for (const auto& token : tokens_) max_length_ = std::max(max_length_, token.size());
+NullMatcher::NullMatcher(const std::vector<std::string>& tokens) {
+  for (const auto& token : tokens) {
+    if (token.empty()) continue;  // an empty field is always null
+    if (token.size() >= kMaxLength) {
+      throw InvalidArgument(fmt::format("null token '{}' is longer than {} bytes", token,
+                                        kMaxLength - 1));
+    }
+    tokens_.push_back(token);
+    candidate_[token.size()][static_cast<unsigned char>(token[0])] = true;
+  }
 }
 
 void TypeEvidence::Observe(std::string_view text) {
@@ -51,10 +61,11 @@ DataType TypeEvidence::Decide() const {
 }
 
 TypeEvidence InferFieldType(const char* buffer, const TokenizedRows& rows, int num_fields,
-                            int field, const NullMatcher& nulls, char quote) {
+                            int field, const NullMatcher& nulls, char quote, int64_t max_rows) {
   TypeEvidence evidence;
   std::string scratch;
-  for (int64_t row = 0; row < rows.rows(); ++row) {
+  const int64_t n = std::min(rows.rows(), max_rows);
+  for (int64_t row = 0; row < n; ++row) {
     FieldSpan span = rows.fields[static_cast<size_t>(row * num_fields + field)];
     std::string_view text = FieldText(buffer, span, quote, &scratch);
     if (nulls.IsNull(text)) continue;
@@ -74,6 +85,104 @@ std::string CannotRead(std::string_view text, DataType type, const std::string& 
 
 }  // namespace
 
+namespace {
+
+enum class ValueResult { kOk, kFailed, kNeedsFloat };
+
+// Converts one non-null value into `builder`; on failure appends nothing.
+inline ValueResult AppendValue(std::string_view text, const ConvertSpec& spec, bool validate_utf8,
+                               ColumnBuilder* builder, size_t* bad_utf8) {
+  switch (spec.type) {
+    case DataType::kInt64: {
+      int64_t value;
+      if (ParseInt64(text, &value)) {
+        builder->AppendInt(value);
+        return ValueResult::kOk;
+      }
+      double ignored;
+      if (spec.may_widen && ParseFloat64(text, &ignored)) return ValueResult::kNeedsFloat;
+      return ValueResult::kFailed;
+    }
+    case DataType::kFloat64: {
+      double value;
+      if (!ParseFloat64(text, &value)) return ValueResult::kFailed;
+      builder->AppendFloat(value);
+      return ValueResult::kOk;
+    }
+    case DataType::kBool: {
+      bool value;
+      if (!ParseBool(text, &value)) return ValueResult::kFailed;
+      builder->AppendBool(value);
+      return ValueResult::kOk;
+    }
+    case DataType::kDate: {
+      Date value;
+      if (!ParseDate(text, &value)) return ValueResult::kFailed;
+      builder->AppendDate(value);
+      return ValueResult::kOk;
+    }
+    case DataType::kString:
+      if (validate_utf8 && !IsValidUtf8(text, bad_utf8)) return ValueResult::kFailed;
+      builder->AppendString(text);
+      return ValueResult::kOk;
+  }
+  return ValueResult::kFailed;
+}
+
+ValueProblem MakeProblem(int64_t row, FieldSpan span, std::string_view text,
+                         const ConvertSpec& spec, size_t bad_utf8) {
+  if (spec.type == DataType::kString) {
+    return {row, span.begin + bad_utf8, spec.field + 1,
+            fmt::format("invalid UTF-8 (byte 0x{:02x} at byte {} of the field); re-encode the "
+                        "file as UTF-8",
+                        static_cast<unsigned char>(text[bad_utf8]), bad_utf8 + 1)};
+  }
+  return {row, span.begin, spec.field + 1, CannotRead(text, spec.type, spec.type_hint)};
+}
+
+}  // namespace
+
+void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
+                 const std::vector<ConvertSpec>& specs, const NullMatcher& nulls, char quote,
+                 bool validate_utf8, std::vector<Column>* out, std::vector<ValueProblem>* problems,
+                 std::vector<uint8_t>* needs_float) {
+  const int64_t n = rows.rows();
+  const size_t columns = specs.size();
+  std::vector<ColumnBuilder> builders;
+  builders.reserve(columns);
+  for (const auto& spec : specs) {
+    builders.emplace_back(spec.type);
+    builders.back().Reserve(n, spec.type == DataType::kString ? static_cast<size_t>(n) * 16 : 0);
+  }
+  needs_float->assign(columns, 0);
+  std::string scratch;
+  const FieldSpan* spans = rows.fields.data();
+  for (int64_t row = 0; row < n; ++row) {
+    const FieldSpan* row_spans = spans + row * num_fields;
+    for (size_t column = 0; column < columns; ++column) {
+      const ConvertSpec& spec = specs[column];
+      ColumnBuilder& builder = builders[column];
+      FieldSpan span = row_spans[spec.field];
+      std::string_view text = FieldText(buffer, span, quote, &scratch);
+      if ((*needs_float)[column] || nulls.IsNull(text)) {
+        builder.AppendNull();
+        continue;
+      }
+      size_t bad_utf8 = 0;
+      ValueResult result = AppendValue(text, spec, validate_utf8, &builder, &bad_utf8);
+      if (result == ValueResult::kOk) continue;
+      builder.AppendNull();
+      if (result == ValueResult::kNeedsFloat) {
+        (*needs_float)[column] = 1;
+      } else {
+        problems->push_back(MakeProblem(row, span, text, spec, bad_utf8));
+      }
+    }
+  }
+  out->clear();
+  for (auto& builder : builders) out->push_back(builder.Finish());
+}
+
 ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int num_fields,
                            const ConvertSpec& spec, const NullMatcher& nulls, char quote,
                            bool validate_utf8, Column* out, std::vector<ValueProblem>* problems) {
@@ -88,12 +197,6 @@ ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int nu
   } else {
     builder.Reserve(n);
   }
-  auto fail = [&](int64_t row, std::string_view text) {
-    problems->push_back(
-        {row, span_of(row).begin, spec.field + 1, CannotRead(text, spec.type, spec.type_hint)});
-    builder.AppendNull();
-  };
-
   std::string scratch;
   for (int64_t row = 0; row < n; ++row) {
     FieldSpan span = span_of(row);
@@ -102,60 +205,12 @@ ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int nu
       builder.AppendNull();
       continue;
     }
-    switch (spec.type) {
-      case DataType::kInt64: {
-        int64_t value;
-        if (ParseInt64(text, &value)) {
-          builder.AppendInt(value);
-        } else {
-          double ignored;
-          if (spec.may_widen && ParseFloat64(text, &ignored)) return ConvertStatus::kNeedsFloat;
-          fail(row, text);
-        }
-        break;
-      }
-      case DataType::kFloat64: {
-        double value;
-        if (ParseFloat64(text, &value)) {
-          builder.AppendFloat(value);
-        } else {
-          fail(row, text);
-        }
-        break;
-      }
-      case DataType::kBool: {
-        bool value;
-        if (ParseBool(text, &value)) {
-          builder.AppendBool(value);
-        } else {
-          fail(row, text);
-        }
-        break;
-      }
-      case DataType::kDate: {
-        Date value;
-        if (ParseDate(text, &value)) {
-          builder.AppendDate(value);
-        } else {
-          fail(row, text);
-        }
-        break;
-      }
-      case DataType::kString: {
-        size_t bad = 0;
-        if (validate_utf8 && !IsValidUtf8(text, &bad)) {
-          problems->push_back(
-              {row, span.begin + bad, spec.field + 1,
-               fmt::format("invalid UTF-8 (byte 0x{:02x} at byte {} of the field); re-encode "
-                           "the file as UTF-8",
-                           static_cast<unsigned char>(text[bad]), bad + 1)});
-          builder.AppendNull();
-        } else {
-          builder.AppendString(text);
-        }
-        break;
-      }
-    }
+    size_t bad_utf8 = 0;
+    ValueResult result = AppendValue(text, spec, validate_utf8, &builder, &bad_utf8);
+    if (result == ValueResult::kOk) continue;
+    if (result == ValueResult::kNeedsFloat) return ConvertStatus::kNeedsFloat;
+    problems->push_back(MakeProblem(row, span, text, spec, bad_utf8));
+    builder.AppendNull();
   }
   *out = builder.Finish();
   return ConvertStatus::kOk;

@@ -13,13 +13,15 @@
 
 namespace hitscope::csv {
 
-// Decides whether a field's text is a null token.
+// Decides whether a field's text is a null token. Most fields are rejected by one table look-up
+// on (length, first byte) before any comparison.
 class NullMatcher {
  public:
   explicit NullMatcher(const std::vector<std::string>& tokens);
   bool IsNull(std::string_view text) const {
     if (text.empty()) return true;
-    if (text.size() > max_length_) return false;
+    if (text.size() >= kMaxLength) return false;
+    if (!candidate_[text.size()][static_cast<unsigned char>(text[0])]) return false;
     for (const auto& token : tokens_) {
       if (token == text) return true;
     }
@@ -27,8 +29,9 @@ class NullMatcher {
   }
 
  private:
+  static constexpr size_t kMaxLength = 32;
   std::vector<std::string> tokens_;
-  size_t max_length_ = 0;
+  bool candidate_[kMaxLength][256] = {};
 };
 
 // What the non-null values of one column could all be read as.
@@ -45,9 +48,9 @@ struct TypeEvidence {
   DataType Decide() const;
 };
 
-// Gathers the evidence for field `field` (0-based) over the good rows of `rows`.
+// Gathers the evidence for field `field` (0-based) over the first `max_rows` good rows of `rows`.
 TypeEvidence InferFieldType(const char* buffer, const TokenizedRows& rows, int num_fields,
-                            int field, const NullMatcher& nulls, char quote);
+                            int field, const NullMatcher& nulls, char quote, int64_t max_rows);
 
 // A value that could not be converted; `row` indexes the good rows of the TokenizedRows.
 struct ValueProblem {
@@ -73,5 +76,14 @@ enum class ConvertStatus { kOk, kNeedsFloat };
 ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int num_fields,
                            const ConvertSpec& spec, const NullMatcher& nulls, char quote,
                            bool validate_utf8, Column* out, std::vector<ValueProblem>* problems);
+
+// Converts every column of `specs` for every good row, one row at a time (one sequential pass
+// over the spans and the buffer). A column whose spec.may_widen and that meets a float value is
+// marked in *needs_float and left unfinished (all nulls); convert it again with ConvertField as
+// float64. `out` receives one column per spec.
+void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
+                 const std::vector<ConvertSpec>& specs, const NullMatcher& nulls, char quote,
+                 bool validate_utf8, std::vector<Column>* out, std::vector<ValueProblem>* problems,
+                 std::vector<uint8_t>* needs_float);
 
 }  // namespace hitscope::csv

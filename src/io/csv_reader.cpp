@@ -265,9 +265,9 @@ struct CsvReader::Impl {
   std::string TypeHint(size_t column) const {
     if (!inferred[column]) return fmt::format(" (the type was given for '{}')", out_names[column]);
     return fmt::format(
-        " (the type was inferred from the first {} MB; read the column as text with "
+        " (the type was inferred from the first {} rows; read the column as text with "
         "--type {}=string, or fix the value)",
-        options.block_bytes >> 20, out_names[column]);
+        options.infer_rows, out_names[column]);
   }
 
   // Splits buffer[0, fill) into segments, tokenizes them in parallel and repairs wrong
@@ -346,34 +346,50 @@ struct CsvReader::Impl {
     const size_t columns = out_names.size();
     if (!types_known) InferTypes(parts);
 
-    // Convert every (segment, column) pair in parallel.
-    std::vector<std::vector<Column>> converted(parts.size(), std::vector<Column>(columns));
-    std::vector<std::vector<csv::ValueProblem>> value_problems(parts.size() * columns);
-    std::vector<std::atomic<bool>> needs_float(columns);
-    auto convert = [&](size_t k, size_t column) {
-      csv::ConvertSpec spec{selected[column], out_names[column], types[column],
-                            inferred[column] && types[column] == DataType::kInt64,
-                            TypeHint(column)};
-      auto& problems = value_problems[k * columns + column];
-      problems.clear();
-      auto status = csv::ConvertField(data, parts[k], num_fields, spec, nulls, dialect.quote,
-                                      options.validate_utf8, &converted[k][column], &problems);
-      if (status == csv::ConvertStatus::kNeedsFloat) needs_float[column] = true;
-    };
-    ParallelTasks(parts.size() * columns,
-                  [&](size_t task) { convert(task / columns, task % columns); });
+    // Convert each segment row by row, in parallel; then convert again, as float64, any
+    // inferred int64 column that met a float value.
+    std::vector<csv::ConvertSpec> specs;
+    for (size_t column = 0; column < columns; ++column) {
+      specs.push_back({selected[column], out_names[column], types[column],
+                       inferred[column] && types[column] == DataType::kInt64, TypeHint(column)});
+    }
+    std::vector<std::vector<Column>> converted(parts.size());
+    std::vector<std::vector<csv::ValueProblem>> value_problems(parts.size());
+    std::vector<std::vector<uint8_t>> needs_float(parts.size());
+    ParallelTasks(parts.size(), [&](size_t k) {
+      csv::ConvertRows(data, parts[k], num_fields, specs, nulls, dialect.quote,
+                       options.validate_utf8, &converted[k], &value_problems[k], &needs_float[k]);
+    });
     std::vector<size_t> widen;
     for (size_t column = 0; column < columns; ++column) {
-      if (needs_float[column]) {
-        types[column] = DataType::kFloat64;
-        widen.push_back(column);
-        report.widened_columns.push_back(out_names[column]);
-      }
+      bool any = false;
+      for (const auto& flags : needs_float) any |= flags[column] != 0;
+      if (!any) continue;
+      types[column] = DataType::kFloat64;
+      specs[column].type = DataType::kFloat64;
+      specs[column].may_widen = false;
+      widen.push_back(column);
+      report.widened_columns.push_back(out_names[column]);
     }
     if (!widen.empty()) {
+      std::vector<std::vector<csv::ValueProblem>> widened_problems(parts.size() * widen.size());
       ParallelTasks(parts.size() * widen.size(), [&](size_t task) {
-        convert(task / widen.size(), widen[task % widen.size()]);
+        size_t k = task / widen.size(), column = widen[task % widen.size()];
+        csv::ConvertField(data, parts[k], num_fields, specs[column], nulls, dialect.quote,
+                          options.validate_utf8, &converted[k][column], &widened_problems[task]);
       });
+      for (size_t k = 0; k < parts.size(); ++k) {
+        auto& problems = value_problems[k];
+        std::erase_if(problems, [&](const csv::ValueProblem& p) {
+          return std::any_of(widen.begin(), widen.end(), [&](size_t column) {
+            return selected[column] == p.field_index - 1;
+          });
+        });
+        for (size_t w = 0; w < widen.size(); ++w) {
+          auto& extra = widened_problems[k * widen.size() + w];
+          problems.insert(problems.end(), extra.begin(), extra.end());
+        }
+      }
     }
 
     // Gather the problems of the block in file order and drop the rows they belong to.
@@ -383,13 +399,11 @@ struct CsvReader::Impl {
       for (const auto& p : parts[k].problems) {
         problems.push_back({p.at, p.row_begin, p.row_end, p.field_index, p.message});
       }
-      for (size_t column = 0; column < columns; ++column) {
-        for (const auto& p : value_problems[k * columns + column]) {
-          if (keep[k].empty()) keep[k].assign(static_cast<size_t>(parts[k].rows()), 1);
-          keep[k][p.row] = 0;
-          problems.push_back({p.at, parts[k].row_begins[p.row], parts[k].row_ends[p.row],
-                              p.field_index, p.message});
-        }
+      for (const auto& p : value_problems[k]) {
+        if (keep[k].empty()) keep[k].assign(static_cast<size_t>(parts[k].rows()), 1);
+        keep[k][p.row] = 0;
+        problems.push_back({p.at, parts[k].row_begins[p.row], parts[k].row_ends[p.row],
+                            p.field_index, p.message});
       }
     }
     if (!problems.empty()) HandleProblems(problems);
@@ -418,9 +432,12 @@ struct CsvReader::Impl {
     ParallelTasks(out_names.size(), [&](size_t column) {
       if (!inferred[column]) return;
       csv::TypeEvidence evidence;
+      int64_t budget = options.infer_rows > 0 ? options.infer_rows : INT64_MAX;
       for (const auto& part : parts) {
+        if (budget <= 0) break;
         evidence.Merge(csv::InferFieldType(buffer.get(), part, num_fields, selected[column], nulls,
-                                           dialect.quote));
+                                           dialect.quote, budget));
+        budget -= part.rows();
       }
       types[column] = evidence.Decide();
     });

@@ -158,6 +158,7 @@ TEST(CsvReaderTest, IntColumnWidensInLaterBlock) {
   text += "2.5\n";
   CsvReadOptions options;
   options.block_bytes = 4096;
+  options.infer_rows = 500;
   CsvReadReport report;
   Table table = ReadCsvString(text, "<test>", options, &report);
   EXPECT_EQ(table.column("v").type(), DataType::kFloat64);
@@ -171,7 +172,7 @@ TEST(CsvReaderTest, LaterBlockMisfitSaysHowToFix) {
   for (int i = 0; i < 2000; ++i) text += "true\n";
   text += "maybe\n";
   CsvReadOptions options;
-  options.block_bytes = 4096;
+  options.infer_rows = 1000;
   ExpectError([&] { ReadCsvString(text, "late.csv", options); }, ErrorKind::kInvalidInput,
               {"late.csv:2002:1", "cannot read \"maybe\" as bool", "--type v=string"});
 }

@@ -200,9 +200,7 @@ void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t
   out->end = pos;
 }
 
-std::string_view FieldText(const char* buffer, FieldSpan span, char quote, std::string* scratch) {
-  std::string_view raw(buffer + span.begin, span.length());
-  if (!span.escaped()) return raw;
+std::string_view UnescapeField(std::string_view raw, char quote, std::string* scratch) {
   scratch->clear();
   for (size_t i = 0; i < raw.size(); ++i) {
     scratch->push_back(raw[i]);

@@ -59,7 +59,15 @@ struct Dialect {
 void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t stop_before,
               bool at_eof, int num_fields, Dialect dialect, TokenizedRows* out);
 
+// The text of a field with doubled quotes made single, in `scratch` when that needs a copy.
+std::string_view UnescapeField(std::string_view raw, char quote, std::string* scratch);
+
 // The text of a field; for one with doubled quotes, a copy in `scratch` with each made single.
-std::string_view FieldText(const char* buffer, FieldSpan span, char quote, std::string* scratch);
+inline std::string_view FieldText(const char* buffer, FieldSpan span, char quote,
+                                  std::string* scratch) {
+  std::string_view raw(buffer + span.begin, span.length());
+  if (!span.escaped()) return raw;
+  return UnescapeField(raw, quote, scratch);
+}
 
 }  // namespace hitscope::csv

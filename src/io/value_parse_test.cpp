@@ -1,7 +1,11 @@
 #include "io/value_parse.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <random>
 
 #include "testing/fixtures.hpp"
 
@@ -73,6 +77,49 @@ TEST(Utf8Test, ValidAndInvalid) {
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80", &bad)) << "above U+10FFFF";
   EXPECT_FALSE(IsValidUtf8("12345678\x80", &bad));
   EXPECT_EQ(bad, 8u);
+}
+
+}  // namespace
+}  // namespace hitscope
+
+namespace hitscope {
+namespace {
+
+// The plain-decimal fast path must agree bit for bit with the correctly rounded parser.
+TEST(ParseFloat64Test, FastPathAgreesWithStrtodOnManyDecimals) {
+  std::mt19937_64 rng(17);
+  char buffer[64];
+  for (int i = 0; i < 200000; ++i) {
+    int digits = 1 + static_cast<int>(rng() % 17);
+    int point = static_cast<int>(rng() % (digits + 1));
+    std::string text = rng() % 3 == 0 ? "-" : "";
+    for (int d = 0; d < digits; ++d) {
+      if (d == point && d > 0) text += '.';
+      text += static_cast<char>('0' + rng() % 10);
+    }
+    double fast = 0;
+    ASSERT_TRUE(ParseFloat64(text, &fast)) << text;
+    std::snprintf(buffer, sizeof buffer, "%s", text.c_str());
+    double reference = std::strtod(buffer, nullptr);
+    ASSERT_EQ(std::memcmp(&fast, &reference, sizeof fast), 0) << text;
+  }
+}
+
+TEST(ParseFloat64Test, EdgeForms) {
+  double v = 1;
+  EXPECT_TRUE(ParseFloat64(".5", &v));
+  EXPECT_EQ(v, 0.5);
+  EXPECT_TRUE(ParseFloat64("5.", &v));
+  EXPECT_EQ(v, 5.0);
+  EXPECT_TRUE(ParseFloat64("-0.0", &v));
+  EXPECT_TRUE(std::signbit(v));
+  EXPECT_TRUE(ParseFloat64("000123.4500", &v));
+  EXPECT_EQ(v, 123.45);
+  EXPECT_TRUE(ParseFloat64("0.00000000000000000000000001", &v));
+  EXPECT_EQ(v, 1e-26);
+  EXPECT_FALSE(ParseFloat64("-", &v));
+  EXPECT_FALSE(ParseFloat64(".", &v));
+  EXPECT_FALSE(ParseFloat64("-.", &v));
 }
 
 }  // namespace

@@ -240,11 +240,6 @@ void ColumnBuilder::Reserve(int64_t rows, size_t string_bytes) {
   }
 }
 
-void ColumnBuilder::MarkValid() {
-  if (!column_.validity_.empty()) column_.validity_.push_back(1);
-  ++column_.size_;
-}
-
 void ColumnBuilder::AppendNull() {
   if (column_.validity_.empty()) {
     column_.validity_.reserve(column_.ints_.capacity() + column_.floats_.capacity() +
@@ -272,33 +267,6 @@ void ColumnBuilder::AppendNull() {
       column_.offsets_.push_back(column_.chars_.size());
       break;
   }
-}
-
-void ColumnBuilder::AppendInt(int64_t value) {
-  column_.ints_.push_back(value);
-  MarkValid();
-}
-
-void ColumnBuilder::AppendFloat(double value) {
-  column_.floats_.push_back(value);
-  MarkValid();
-}
-
-void ColumnBuilder::AppendBool(bool value) {
-  column_.bytes_.push_back(value ? 1 : 0);
-  MarkValid();
-}
-
-void ColumnBuilder::AppendDate(Date value) {
-  column_.days_.push_back(value.days);
-  column_.bytes_.push_back(static_cast<uint8_t>(value.precision));
-  MarkValid();
-}
-
-void ColumnBuilder::AppendString(std::string_view value) {
-  column_.chars_.append(value);
-  column_.offsets_.push_back(column_.chars_.size());
-  MarkValid();
 }
 
 void ColumnBuilder::AppendFrom(const Column& source, int64_t row) {

@@ -128,6 +128,30 @@ TEST(JoinTest, AgreesWithNestedLoopsOnRandomData) {
   }
 }
 
+TEST(DropDuplicatesTest, KeepsFirstAndNulls) {
+  Table table({"k", "v"}, std::vector<Column>{MakeStringColumn({"a", "b", "a", std::nullopt,
+                                                               std::nullopt, "b"}),
+                                              MakeInt64Column({1, 2, 3, 4, 5, 6})});
+  int64_t dropped = 0;
+  Table out = DropDuplicates(table, std::vector<std::string>{"k"}, &dropped);
+  EXPECT_EQ(dropped, 2);
+  ASSERT_EQ(out.num_rows(), 4);
+  EXPECT_EQ(out.column("v").ints()[0], 1);
+  EXPECT_EQ(out.column("v").ints()[1], 2);
+  EXPECT_EQ(out.column("v").ints()[2], 4);
+  EXPECT_EQ(out.column("v").ints()[3], 5);
+}
+
+TEST(KeySetTest, StreamingSemiJoin) {
+  Table build({"id"}, std::vector<Column>{MakeStringColumn({"x", "y", "y"})});
+  KeySet set(build, {"id"});
+  Table batch({"ref", "n"}, std::vector<Column>{MakeStringColumn({"y", "z", std::nullopt, "x"}),
+                                                MakeInt64Column({1, 2, 3, 4})});
+  EXPECT_EQ(set.Contains(batch, std::vector<std::string>{"ref"}),
+            (std::vector<uint8_t>{1, 0, 0, 1}));
+  EXPECT_EQ(set.Keep(batch, std::vector<std::string>{"ref"}).num_rows(), 2);
+}
+
 TEST(GroupByTest, KnownAnswerSortedKeys) {
   std::vector<Aggregate> aggregates = {{AggregateKind::kSize, "", "n"},
                                        {AggregateKind::kCount, "popularity", ""},

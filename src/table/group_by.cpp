@@ -163,6 +163,20 @@ Column AggregateColumn(const Table& table, const Aggregate& aggregate, const Gro
 
 }  // namespace
 
+Table DropDuplicates(const Table& table, std::span<const std::string> keys, int64_t* dropped) {
+  KeyRows key_rows(table, keys);
+  Grouping grouping = AssignGroups(key_rows, /*drop_null_keys=*/true);
+  std::vector<uint8_t> keep(static_cast<size_t>(table.num_rows()), 0);
+  for (int64_t row = 0; row < table.num_rows(); ++row) {
+    int64_t group = grouping.group_of_row[row];
+    keep[row] = group < 0 || grouping.first_row[group] == row;
+  }
+  int64_t kept = std::count(keep.begin(), keep.end(), 1);
+  if (dropped) *dropped = table.num_rows() - kept;
+  if (kept == table.num_rows()) return table;
+  return table.Filter(keep);
+}
+
 Table GroupBy(const Table& table, std::span<const std::string> keys,
               std::span<const Aggregate> aggregates, const GroupByOptions& options) {
   KeyRows key_rows(table, keys);

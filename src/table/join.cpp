@@ -81,4 +81,44 @@ std::vector<uint8_t> SemiJoinMask(const Table& probe, std::span<const std::strin
   return mask;
 }
 
+struct KeySet::Impl {
+  Table build;
+  std::vector<std::string> keys;
+  std::unique_ptr<KeyRows> rows;  // as the build table's own types
+  std::unique_ptr<KeyIndex> index;
+};
+
+KeySet::KeySet(const Table& build, std::vector<std::string> keys) : impl_(std::make_unique<Impl>()) {
+  impl_->build = build.Select(keys);
+  impl_->keys = std::move(keys);
+  impl_->rows = std::make_unique<KeyRows>(impl_->build, impl_->keys);
+  impl_->index = std::make_unique<KeyIndex>(*impl_->rows);
+}
+
+KeySet::~KeySet() = default;
+KeySet::KeySet(KeySet&&) noexcept = default;
+
+int64_t KeySet::size() const { return impl_->build.num_rows(); }
+
+std::vector<uint8_t> KeySet::Contains(const Table& probe,
+                                      std::span<const std::string> probe_keys) const {
+  std::vector<bool> as_float = CompatibleKeyTypes(probe, probe_keys, impl_->build, impl_->keys);
+  if (std::find(as_float.begin(), as_float.end(), true) != as_float.end()) {
+    // Mixed int64 / float64 keys: hash both sides as numbers.
+    return SemiJoinMask(probe, probe_keys, impl_->build, impl_->keys);
+  }
+  KeyRows probe_rows(probe, probe_keys);
+  std::vector<uint8_t> mask(static_cast<size_t>(probe.num_rows()), 0);
+  ParallelFor(mask.size(), 1 << 15, [&](size_t begin, size_t end) {
+    for (size_t row = begin; row < end; ++row) {
+      mask[row] = impl_->index->Contains(probe_rows, static_cast<int64_t>(row));
+    }
+  });
+  return mask;
+}
+
+Table KeySet::Keep(const Table& probe, std::span<const std::string> probe_keys) const {
+  return probe.Filter(Contains(probe, probe_keys));
+}
+
 }  // namespace hitscope
