@@ -37,7 +37,10 @@ struct MomentState {
 // memory. Quantile() follows numpy's default ("linear" interpolation, as pandas' quantile).
 class QuantileState {
  public:
-  void Update(double value) { values_.push_back(value); sorted_ = false; }
+  void Update(double value) {
+    values_.push_back(value);
+    sorted_ = false;
+  }
   void Merge(const QuantileState& other);
   int64_t count() const { return static_cast<int64_t>(values_.size()); }
   // q in [0, 1]; NaN when empty.

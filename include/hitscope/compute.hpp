@@ -90,8 +90,8 @@ struct Aggregate {
 };
 
 struct GroupByOptions {
-  bool sort_keys = true;        // order groups by key, as pandas' groupby(sort=True)
-  bool drop_null_keys = true;   // rows with a null key join no group, as pandas' dropna=True
+  bool sort_keys = true;       // order groups by key, as pandas' groupby(sort=True)
+  bool drop_null_keys = true;  // rows with a null key join no group, as pandas' dropna=True
 };
 
 // One row per distinct key: the key columns, then one column per aggregate. Nulls in the value

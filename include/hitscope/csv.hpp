@@ -62,24 +62,24 @@ struct CsvReadOptions {
   // Columns that must exist (whether kept or not).
   std::vector<std::string> required_columns;
   BadRowPolicy bad_rows = BadRowPolicy::kStrict;
-  std::string reject_path;        // for kReject
-  size_t max_issues_kept = 100;   // issues kept in the report (all are counted)
-  bool allow_empty = false;       // accept a header-only file as an empty table
-  bool validate_utf8 = true;      // check text fields for invalid UTF-8
-  int64_t max_rows = -1;          // stop after this many good rows (-1: all), as pandas nrows
-  size_t block_bytes = 32 << 20;  // bytes parsed per block
-  int64_t infer_rows = 100000;    // rows of the first block that decide the types (<= 0: all)
+  std::string reject_path;             // for kReject
+  size_t max_issues_kept = 100;        // issues kept in the report (all are counted)
+  bool allow_empty = false;            // accept a header-only file as an empty table
+  bool validate_utf8 = true;           // check text fields for invalid UTF-8
+  int64_t max_rows = -1;               // stop after this many good rows (-1: all), as pandas nrows
+  size_t block_bytes = 32 << 20;       // bytes parsed per block
+  int64_t infer_rows = 100000;         // rows of the first block that decide the types (<= 0: all)
   size_t min_segment_bytes = 1 << 20;  // a block is split for the threads into pieces >= this
-  std::string progress_label;     // shows a progress bar on a terminal when not empty
+  std::string progress_label;          // shows a progress bar on a terminal when not empty
 };
 
 struct CsvReadReport {
   std::string file;
-  int64_t bytes = 0;       // bytes read
-  int64_t rows = 0;        // rows kept
-  int64_t bad_rows = 0;    // rows dropped (kSkip / kReject)
+  int64_t bytes = 0;     // bytes read
+  int64_t rows = 0;      // rows kept
+  int64_t bad_rows = 0;  // rows dropped (kSkip / kReject)
   int64_t issue_count = 0;
-  std::vector<DataIssue> issues;  // the first max_issues_kept, in file order
+  std::vector<DataIssue> issues;             // the first max_issues_kept, in file order
   std::vector<std::string> widened_columns;  // int64 columns widened to float64 in later blocks
   // One paragraph for the terminal: rows kept, rows dropped by reason, the first issues.
   std::string Summary() const;
@@ -121,7 +121,7 @@ Table ReadCsvString(const std::string& text, const std::string& name = "<string>
 
 struct CsvWriteOptions {
   char delimiter = ',';
-  std::string null_token;   // written for a null value (pandas na_rep)
+  std::string null_token;  // written for a null value (pandas na_rep)
   bool header = true;
 };
 

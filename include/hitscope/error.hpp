@@ -16,8 +16,8 @@ namespace hitscope {
 
 // What went wrong, which decides the CLI exit code and the HTTP status.
 enum class ErrorKind {
-  kInvalidInput,     // the data cannot be used: malformed file, wrong types, missing column (exit 1)
-  kIo,               // the file system refused: cannot open, read, write or rename (exit 1)
+  kInvalidInput,  // the data cannot be used: malformed file, wrong types, missing column (exit 1)
+  kIo,            // the file system refused: cannot open, read, write or rename (exit 1)
   kInvalidArgument,  // an option or argument is out of its domain, e.g. k < 1 (exit 2)
   kInternal,         // a broken invariant inside hitscope: please report it (exit 3)
 };
@@ -39,19 +39,21 @@ inline Error InvalidInput(const std::string& message) {
 inline Error InvalidArgument(const std::string& message) {
   return Error(ErrorKind::kInvalidArgument, message);
 }
-inline Error IoError(const std::string& message) { return Error(ErrorKind::kIo, message); }
+inline Error IoError(const std::string& message) {
+  return Error(ErrorKind::kIo, message);
+}
 inline Error InternalError(const std::string& message) {
   return Error(ErrorKind::kInternal, message);
 }
 
 // One problem found in an input file, located as precisely as the reader can.
 struct DataIssue {
-  std::string file;         // path as the user gave it
-  int64_t line = 0;         // 1-based physical line where the problem starts (0: whole file)
-  int64_t column = 0;       // 1-based byte position in that line (0: whole line)
-  int field_index = 0;      // 1-based field number in the row (0: the row as a whole)
-  std::string field;        // column name of that field, if known
-  std::string message;      // what is wrong and, where it helps, how to fix it
+  std::string file;     // path as the user gave it
+  int64_t line = 0;     // 1-based physical line where the problem starts (0: whole file)
+  int64_t column = 0;   // 1-based byte position in that line (0: whole line)
+  int field_index = 0;  // 1-based field number in the row (0: the row as a whole)
+  std::string field;    // column name of that field, if known
+  std::string message;  // what is wrong and, where it helps, how to fix it
 
   // "file:line:column: field 3 'tempo': message", omitting the parts that are unknown.
   std::string ToString() const;

@@ -25,7 +25,7 @@
 namespace hitscope {
 
 struct GenerateOptions {
-  int64_t tracks = 100000;           // rows of sp_track.csv (>= 1)
+  int64_t tracks = 100000;  // rows of sp_track.csv (>= 1)
   uint64_t seed = 42;
   double feature_coverage = 0.5;     // share of ISRCs with a row in audio_features.csv
   double popularity_coverage = 0.1;  // share of tracks with a row in sp_track_popularity.csv

@@ -33,14 +33,14 @@ enum class PopularitySource { kAuto, kTrack, kRelease };
 struct IntegrateOptions {
   ArtistSource artists = ArtistSource::kTrack;
   PopularitySource popularity = PopularitySource::kAuto;  // auto: track when the file exists
-  BadRowPolicy bad_rows = BadRowPolicy::kStrict;  // for every file read
+  BadRowPolicy bad_rows = BadRowPolicy::kStrict;          // for every file read
   std::string reject_dir;  // with kReject: where <file>.rejected.csv go
   bool show_progress = false;
 };
 
 // One step of the integration and what it did to the rows.
 struct IntegrateStep {
-  std::string name;    // e.g. "tracks x audio features (isrc)"
+  std::string name;  // e.g. "tracks x audio features (isrc)"
   int64_t rows_in = 0;
   int64_t rows_kept = 0;
   std::string dropped_because;  // why the other rows went
@@ -53,7 +53,7 @@ struct IntegrateReport {
   int64_t rows = 0;
   int64_t bytes_read = 0;
   int64_t duplicate_feature_rows = 0;  // repeated ISRCs in audio_features.csv (first kept)
-  int64_t bad_rows = 0;                 // malformed rows dropped (kSkip / kReject)
+  int64_t bad_rows = 0;                // malformed rows dropped (kSkip / kReject)
   std::string Summary() const;
 };
 

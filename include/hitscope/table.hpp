@@ -105,8 +105,8 @@ class Column {
   std::vector<uint8_t> validity_;
   std::vector<int64_t> ints_;
   std::vector<double> floats_;
-  std::vector<uint8_t> bytes_;   // bool values, or date precisions
-  std::vector<int32_t> days_;    // date values
+  std::vector<uint8_t> bytes_;     // bool values, or date precisions
+  std::vector<int32_t> days_;      // date values
   std::vector<uint64_t> offsets_;  // string values: size()+1 offsets into chars_
   std::string chars_;
 };

@@ -1,13 +1,13 @@
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include <hitscope/csv.hpp>
 #include <hitscope/describe.hpp>
 #include <hitscope/file.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/csv_flags.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope::cli {
 

@@ -1,10 +1,10 @@
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include <hitscope/generate.hpp>
 
 #include "cli/commands.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope::cli {
 
@@ -20,12 +20,14 @@ void AddGenerateCommand(CLI::App& app, const GlobalFlags& flags) {
       ->required();
   command->add_option("--seed", options->seed, "Random seed: the same seed gives the same files")
       ->capture_default_str();
-  command->add_option("--feature-coverage", options->feature_coverage,
-                      "Share of ISRCs that have audio features")
+  command
+      ->add_option("--feature-coverage", options->feature_coverage,
+                   "Share of ISRCs that have audio features")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  command->add_option("--popularity-coverage", options->popularity_coverage,
-                      "Share of tracks with a fetched track popularity")
+  command
+      ->add_option("--popularity-coverage", options->popularity_coverage,
+                   "Share of tracks with a fetched track popularity")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   command->footer(

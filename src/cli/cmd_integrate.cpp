@@ -1,13 +1,13 @@
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include <hitscope/csv.hpp>
 #include <hitscope/error.hpp>
 #include <hitscope/integrate.hpp>
 
 #include "cli/commands.hpp"
 #include "core/trace.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope::cli {
 
@@ -20,14 +20,16 @@ void AddIntegrateCommand(CLI::App& app, const GlobalFlags& flags) {
   auto args = std::make_shared<Args>();
   command->add_option("DIR", args->dir, "Folder with the five files")->required();
   command->add_option("--out", args->out, "Output CSV (written atomically)")->required();
-  command->add_option("--artists", args->artists,
-                      "Artist source: track (sp_artist_track.csv) or release "
-                      "(sp_artist_release.csv)")
+  command
+      ->add_option("--artists", args->artists,
+                   "Artist source: track (sp_artist_track.csv) or release "
+                   "(sp_artist_release.csv)")
       ->capture_default_str()
       ->check(CLI::IsMember({"track", "release"}));
-  command->add_option("--popularity", args->popularity,
-                      "Popularity: track (sp_track_popularity.csv), release, or auto (track "
-                      "when the file exists)")
+  command
+      ->add_option("--popularity", args->popularity,
+                   "Popularity: track (sp_track_popularity.csv), release, or auto (track "
+                   "when the file exists)")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "track", "release"}));
   command->add_option("--bad-rows", args->bad_rows, "Malformed rows: strict|skip|reject")

@@ -1,8 +1,8 @@
 #include "cli/csv_flags.hpp"
 
-#include <hitscope/error.hpp>
-
 #include <fmt/format.h>
+
+#include <hitscope/error.hpp>
 
 namespace hitscope::cli {
 
@@ -35,9 +35,9 @@ CsvReadOptions CsvFlags::ToOptions() const {
     }
     auto type = ParseDataType(entry.substr(equals + 1));
     if (!type) {
-      throw InvalidArgument(fmt::format(
-          "--type '{}': unknown type '{}'; use int64, float64, bool, date or string", entry,
-          entry.substr(equals + 1)));
+      throw InvalidArgument(
+          fmt::format("--type '{}': unknown type '{}'; use int64, float64, bool, date or string",
+                      entry, entry.substr(equals + 1)));
     }
     options.types[entry.substr(0, equals)] = *type;
   }

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include <hitscope/csv.hpp>
-
 #include <CLI/CLI.hpp>
+
+#include <hitscope/csv.hpp>
 
 namespace hitscope::cli {
 

@@ -4,12 +4,12 @@
 #include <exception>
 #include <new>
 
+#include <fmt/format.h>
+
 #include <hitscope/error.hpp>
 #include <hitscope/runtime.hpp>
 
 #include "cli/commands.hpp"
-
-#include <fmt/format.h>
 
 namespace {
 

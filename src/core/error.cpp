@@ -1,6 +1,6 @@
-#include <hitscope/error.hpp>
-
 #include <fmt/format.h>
+
+#include <hitscope/error.hpp>
 
 namespace hitscope {
 

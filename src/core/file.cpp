@@ -1,22 +1,23 @@
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <hitscope/error.hpp>
 #include <hitscope/file.hpp>
-
-#include <fmt/format.h>
 
 namespace hitscope {
 namespace {
 
-std::string Reason() { return std::strerror(errno); }
+std::string Reason() {
+  return std::strerror(errno);
+}
 
 class PosixReadableFile final : public ReadableFile {
  public:

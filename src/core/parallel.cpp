@@ -4,13 +4,13 @@
 #include <mutex>
 #include <thread>
 
-#include <hitscope/error.hpp>
-#include <hitscope/runtime.hpp>
-
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_invoke.h>
+
+#include <hitscope/error.hpp>
+#include <hitscope/runtime.hpp>
 
 namespace hitscope {
 namespace {
@@ -46,9 +46,10 @@ void ParallelFor(size_t n, size_t grain, const std::function<void(size_t, size_t
     fn(0, n);
     return;
   }
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, grain),
-                    [&](const tbb::blocked_range<size_t>& r) { fn(r.begin(), r.end()); },
-                    tbb::simple_partitioner());
+  tbb::parallel_for(
+      tbb::blocked_range<size_t>(0, n, grain),
+      [&](const tbb::blocked_range<size_t>& r) { fn(r.begin(), r.end()); },
+      tbb::simple_partitioner());
 }
 
 void ParallelTasks(size_t tasks, const std::function<void(size_t)>& fn) {

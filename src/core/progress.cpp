@@ -1,12 +1,11 @@
 #include "core/progress.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
 
-#include <hitscope/runtime.hpp>
-
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <hitscope/runtime.hpp>
 
 namespace hitscope {
 namespace {
@@ -25,8 +24,12 @@ std::string FormatAmount(double value, const std::string& unit) {
 
 }  // namespace
 
-void SetProgressEnabled(bool enabled) { progress_enabled = enabled; }
-bool ProgressEnabled() { return progress_enabled; }
+void SetProgressEnabled(bool enabled) {
+  progress_enabled = enabled;
+}
+bool ProgressEnabled() {
+  return progress_enabled;
+}
 
 Progress::Progress(std::string label, uint64_t total, std::string unit)
     : label_(std::move(label)),
@@ -35,7 +38,9 @@ Progress::Progress(std::string label, uint64_t total, std::string unit)
       start_(std::chrono::steady_clock::now()),
       active_(progress_enabled && ::isatty(STDERR_FILENO)) {}
 
-Progress::~Progress() { Finish(); }
+Progress::~Progress() {
+  Finish();
+}
 
 void Progress::Add(uint64_t delta) {
   done_.fetch_add(delta, std::memory_order_relaxed);
@@ -47,7 +52,9 @@ void Progress::Set(uint64_t done) {
   MaybeDraw(false);
 }
 
-void Progress::SetTotal(uint64_t total) { total_ = total; }
+void Progress::SetTotal(uint64_t total) {
+  total_ = total;
+}
 
 void Progress::Finish() {
   if (finished_) return;
@@ -59,8 +66,7 @@ void Progress::Finish() {
 }
 
 std::string Progress::Render() const {
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   double done = static_cast<double>(done_.load(std::memory_order_relaxed));
   double total = static_cast<double>(total_.load());
   double rate = seconds > 0 ? done / seconds : 0;

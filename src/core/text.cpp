@@ -31,7 +31,9 @@ std::string DidYouMean(std::string_view name, const std::vector<std::string>& ca
       best_distance = distance;
     }
   }
-  int allowed = std::max<int>(2, static_cast<int>(name.size()) / 3);
+  // Close enough: a third of the name may differ, and never all of it.
+  int size = static_cast<int>(name.size());
+  int allowed = std::min(std::max(1, size / 3), size - 1);
   if (best == nullptr || best_distance > allowed) return {};
   return fmt::format(" (did you mean '{}'?)", *best);
 }

@@ -20,8 +20,7 @@ TraceScope::TraceScope(std::string what)
 
 TraceScope::~TraceScope() {
   if (!TraceEnabled()) return;
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   fmt::print(stderr, "[trace] {}: {:.3f} s\n", what_, seconds);
 }
 

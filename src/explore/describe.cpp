@@ -1,14 +1,14 @@
 #include <cmath>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include <hitscope/aggregate.hpp>
 #include <hitscope/compute.hpp>
 #include <hitscope/describe.hpp>
 #include <hitscope/error.hpp>
 
 #include "core/parallel.hpp"
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 namespace hitscope {
 namespace {

@@ -1,11 +1,11 @@
 #include "io/csv_convert.hpp"
 
+#include <fmt/format.h>
+
 #include <hitscope/error.hpp>
 
 #include "core/text.hpp"
 #include "io/value_parse.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope::csv {
 
@@ -13,8 +13,8 @@ NullMatcher::NullMatcher(const std::vector<std::string>& tokens) {
   for (const auto& token : tokens) {
     if (token.empty()) continue;  // an empty field is always null
     if (token.size() >= kMaxLength) {
-      throw InvalidArgument(fmt::format("null token '{}' is longer than {} bytes", token,
-                                        kMaxLength - 1));
+      throw InvalidArgument(
+          fmt::format("null token '{}' is longer than {} bytes", token, kMaxLength - 1));
     }
     tokens_.push_back(token);
     candidate_[token.size()][static_cast<unsigned char>(token[0])] = true;

@@ -55,17 +55,17 @@ TypeEvidence InferFieldType(const char* buffer, const TokenizedRows& rows, int n
 // A value that could not be converted; `row` indexes the good rows of the TokenizedRows.
 struct ValueProblem {
   int64_t row;
-  uint64_t at;  // buffer offset of the field
+  uint64_t at;      // buffer offset of the field
   int field_index;  // 1-based
   std::string message;
 };
 
 struct ConvertSpec {
-  int field = 0;               // 0-based field in the row
-  std::string name;            // column name, for messages
+  int field = 0;     // 0-based field in the row
+  std::string name;  // column name, for messages
   DataType type = DataType::kString;
-  bool may_widen = false;      // int64 inferred: a float value widens instead of failing
-  std::string type_hint;       // appended to a conversion failure message
+  bool may_widen = false;  // int64 inferred: a float value widens instead of failing
+  std::string type_hint;   // appended to a conversion failure message
 };
 
 enum class ConvertStatus { kOk, kNeedsFloat };

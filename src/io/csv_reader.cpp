@@ -11,6 +11,8 @@
 #include <atomic>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include <hitscope/csv.hpp>
 #include <hitscope/runtime.hpp>
 
@@ -20,8 +22,6 @@
 #include "io/csv_convert.hpp"
 #include "io/csv_tokenizer.hpp"
 #include "io/value_parse.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope {
 
@@ -57,8 +57,9 @@ BadRowPolicy ParseBadRowPolicy(const std::string& name) {
 
 const std::vector<std::string>& DefaultNullTokens() {
   static const std::vector<std::string> tokens = {
-      "",     "#N/A", "#N/A N/A", "#NA",  "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-      "<NA>", "N/A",  "NA",       "NULL", "NaN",     "None",     "n/a",  "nan",  "null"};
+      "",     "#N/A",   "#N/A N/A", "#NA",  "-1.#IND", "-1.#QNAN", "-NaN",
+      "-nan", "1.#IND", "1.#QNAN",  "<NA>", "N/A",     "NA",       "NULL",
+      "NaN",  "None",   "n/a",      "nan",  "null"};
   return tokens;
 }
 
@@ -142,9 +143,9 @@ struct CsvReader::Impl {
 
   void Grow() {
     if (capacity >= kMaxBufferBytes) {
-      throw InvalidInput(fmt::format(
-          "'{}': a row longer than {} MB starting at line {}; is a quote left open?", name,
-          kMaxBufferBytes >> 20, lines_before_buffer + 1));
+      throw InvalidInput(
+          fmt::format("'{}': a row longer than {} MB starting at line {}; is a quote left open?",
+                      name, kMaxBufferBytes >> 20, lines_before_buffer + 1));
     }
     size_t bigger = std::min(capacity * 2, kMaxBufferBytes);
     auto grown = std::make_unique<char[]>(bigger);
@@ -175,20 +176,20 @@ struct CsvReader::Impl {
       Fill();
     }
     if (header_row.rows() == 0 && header_row.problems.empty()) {
-      throw InvalidInput(fmt::format("'{}' is empty: expected a header row naming the columns",
-                                     name));
+      throw InvalidInput(
+          fmt::format("'{}' is empty: expected a header row naming the columns", name));
     }
     if (!header_row.problems.empty()) {
       const auto& problem = header_row.problems.front();
-      DataIssue issue = Locate({problem.at, problem.row_begin, problem.row_end,
-                                problem.field_index, problem.message});
+      DataIssue issue = Locate(
+          {problem.at, problem.row_begin, problem.row_end, problem.field_index, problem.message});
       throw InvalidInput("bad header row: " + issue.ToString());
     }
     std::string scratch;
     int fields = static_cast<int>(header_row.fields.size());
     for (int field = 0; field < fields; ++field) {
-      std::string text(csv::FieldText(buffer.get(), header_row.fields[field], dialect.quote,
-                                      &scratch));
+      std::string text(
+          csv::FieldText(buffer.get(), header_row.fields[field], dialect.quote, &scratch));
       size_t bad = 0;
       if (!IsValidUtf8(text, &bad)) {
         throw InvalidInput(fmt::format("'{}': line 1: field {} of the header is not valid UTF-8",
@@ -215,8 +216,7 @@ struct CsvReader::Impl {
     auto require = [&](const std::string& column, const char* why) {
       if (std::find(header.begin(), header.end(), column) == header.end()) {
         throw InvalidInput(fmt::format("'{}' has no column '{}'{} ({}); its columns are {}", name,
-                                       column, DidYouMean(column, header), why,
-                                       QuoteList(header)));
+                                       column, DidYouMean(column, header), why, QuoteList(header)));
       }
     };
     for (const auto& column : options.required_columns) require(column, "required");
@@ -228,7 +228,8 @@ struct CsvReader::Impl {
       out_names = options.columns;
     }
     for (const auto& column : out_names) {
-      int field = static_cast<int>(std::find(header.begin(), header.end(), column) - header.begin());
+      int field =
+          static_cast<int>(std::find(header.begin(), header.end(), column) - header.begin());
       selected.push_back(field);
       auto typed = options.types.find(column);
       types.push_back(typed == options.types.end() ? DataType::kString : typed->second);
@@ -250,8 +251,8 @@ struct CsvReader::Impl {
         break;
       }
     }
-    uint64_t start = line_start ? static_cast<uint64_t>(static_cast<const char*>(line_start) - data)
-                                : 0;
+    uint64_t start =
+        line_start ? static_cast<uint64_t>(static_cast<const char*>(line_start) - data) : 0;
     issue.column = static_cast<int64_t>(problem.at - start) + 1;
     issue.field_index = problem.field_index;
     if (problem.field_index > 0 && problem.field_index <= static_cast<int>(header.size()) &&
@@ -311,8 +312,7 @@ struct CsvReader::Impl {
       parts[k].Clear();
       uint64_t stop = k + 1 < segments ? starts[k + 1] : fill;
       parts[k].fields.reserve((stop > begin ? stop - begin : 0) / 6);
-      csv::Tokenize(data, fill, begin, std::max(stop, begin), eof,
-                    num_fields, dialect, &parts[k]);
+      csv::Tokenize(data, fill, begin, std::max(stop, begin), eof, num_fields, dialect, &parts[k]);
     };
     ParallelTasks(segments, [&](size_t k) { run(k, starts[k]); });
     size_t valid = 1;
@@ -381,9 +381,8 @@ struct CsvReader::Impl {
       for (size_t k = 0; k < parts.size(); ++k) {
         auto& problems = value_problems[k];
         std::erase_if(problems, [&](const csv::ValueProblem& p) {
-          return std::any_of(widen.begin(), widen.end(), [&](size_t column) {
-            return selected[column] == p.field_index - 1;
-          });
+          return std::any_of(widen.begin(), widen.end(),
+                             [&](size_t column) { return selected[column] == p.field_index - 1; });
         });
         for (size_t w = 0; w < widen.size(); ++w) {
           auto& extra = widened_problems[k * widen.size() + w];
@@ -402,8 +401,8 @@ struct CsvReader::Impl {
       for (const auto& p : value_problems[k]) {
         if (keep[k].empty()) keep[k].assign(static_cast<size_t>(parts[k].rows()), 1);
         keep[k][p.row] = 0;
-        problems.push_back({p.at, parts[k].row_begins[p.row], parts[k].row_ends[p.row],
-                            p.field_index, p.message});
+        problems.push_back(
+            {p.at, parts[k].row_begins[p.row], parts[k].row_ends[p.row], p.field_index, p.message});
       }
     }
     if (!problems.empty()) HandleProblems(problems);
@@ -478,11 +477,11 @@ struct CsvReader::Impl {
       }
       issue.message = problem.message;
       if (reject) {
-        reject->Write(fmt::format(
-            "{},{},{},{},{},{}\n", QuoteCsvField(name), issue.line, issue.column,
-            QuoteCsvField(issue.field), QuoteCsvField(issue.message),
-            QuoteCsvField(TrimLineEnd(std::string_view(data + problem.row_begin,
-                                                       problem.row_end - problem.row_begin)))));
+        reject->Write(
+            fmt::format("{},{},{},{},{},{}\n", QuoteCsvField(name), issue.line, issue.column,
+                        QuoteCsvField(issue.field), QuoteCsvField(issue.message),
+                        QuoteCsvField(TrimLineEnd(std::string_view(
+                            data + problem.row_begin, problem.row_end - problem.row_begin)))));
       }
       last_row = problem.row_begin;
       if (report.issues.size() < options.max_issues_kept) report.issues.push_back(std::move(issue));
@@ -505,7 +504,9 @@ CsvReader::CsvReader(std::unique_ptr<ReadableFile> file, std::string name, CsvRe
 
 CsvReader::~CsvReader() = default;
 
-const std::vector<std::string>& CsvReader::column_names() const { return impl_->out_names; }
+const std::vector<std::string>& CsvReader::column_names() const {
+  return impl_->out_names;
+}
 
 std::optional<Table> CsvReader::ReadBatch() {
   while (true) {
@@ -533,7 +534,9 @@ Table CsvReader::ReadAll() {
   return Table::Concat(batches);
 }
 
-const CsvReadReport& CsvReader::report() const { return impl_->report; }
+const CsvReadReport& CsvReader::report() const {
+  return impl_->report;
+}
 
 Table ReadCsv(const std::string& path, const CsvReadOptions& options, CsvReadReport* report) {
   CsvReader reader(path, options);
@@ -562,8 +565,8 @@ class StringFile final : public ReadableFile {
 
 }  // namespace
 
-Table ReadCsvString(const std::string& text, const std::string& name,
-                    const CsvReadOptions& options, CsvReadReport* report) {
+Table ReadCsvString(const std::string& text, const std::string& name, const CsvReadOptions& options,
+                    CsvReadReport* report) {
   CsvReader reader(std::make_unique<StringFile>(text), name, options);
   Table table = reader.ReadAll();
   if (report) *report = reader.report();

@@ -279,7 +279,8 @@ TEST(CsvReaderTest, ParallelBlocksAgreeWithReferenceParser) {
       for (int64_t row = 0; row < table.num_rows(); ++row) {
         for (int f = 0; f < 5; ++f) {
           std::string want = expected[row + 1][f];
-          std::string got = table.column(f).IsNull(row) ? "" : std::string(table.column(f).StringAt(row));
+          std::string got =
+              table.column(f).IsNull(row) ? "" : std::string(table.column(f).StringAt(row));
           ASSERT_EQ(got, want) << "row " << row << " field " << f << " block " << block;
         }
       }

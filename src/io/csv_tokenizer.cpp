@@ -173,8 +173,8 @@ void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t
         row_done = true;
       }
       if (pos < buffer_size) ++pos;  // past the delimiter or newline
-      out->fields.push_back({static_cast<uint32_t>(field_begin),
-                             static_cast<uint32_t>(field_end - field_begin)});
+      out->fields.push_back(
+          {static_cast<uint32_t>(field_begin), static_cast<uint32_t>(field_end - field_begin)});
     }
 
     if (cut) {

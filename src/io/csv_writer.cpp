@@ -1,11 +1,11 @@
 #include <charconv>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include <hitscope/csv.hpp>
 
 #include "core/parallel.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope {
 namespace {
@@ -109,8 +109,8 @@ CsvWriter::~CsvWriter() = default;
 
 void CsvWriter::Write(const Table& batch) {
   if (batch.names() != names_) {
-    throw InvalidArgument(fmt::format("CSV writer for '{}' got a batch with other columns",
-                                      out_->path()));
+    throw InvalidArgument(
+        fmt::format("CSV writer for '{}' got a batch with other columns", out_->path()));
   }
   // Format slices of rows in parallel, a window at a time, and write them in order.
   constexpr int64_t kRowsPerSlice = 1 << 14;
@@ -130,7 +130,9 @@ void CsvWriter::Write(const Table& batch) {
   rows_ += rows;
 }
 
-void CsvWriter::Commit() { out_->Commit(); }
+void CsvWriter::Commit() {
+  out_->Commit();
+}
 
 void WriteCsv(const Table& table, const std::string& path, const CsvWriteOptions& options) {
   CsvWriter writer(path, table.names(), options);

@@ -8,13 +8,12 @@ namespace {
 
 Table Sample() {
   return Table({"name", "score", "n", "ok", "day"},
-               std::vector<Column>{MakeStringColumn({"plain", "a,b", "say \"hi\"", "two\nlines",
-                                                     std::nullopt}),
-                                   MakeFloat64Column({0.1, 1e-5, std::nullopt, 123456.789, -0.0}),
-                                   MakeInt64Column({1, -2, 3, std::nullopt, 5}),
-                                   MakeBoolColumn({true, false, std::nullopt, true, false}),
-                                   MakeDateColumn({"2019-06-14", "2012", "2012-11", std::nullopt,
-                                                   "1999-12-31"})});
+               std::vector<Column>{
+                   MakeStringColumn({"plain", "a,b", "say \"hi\"", "two\nlines", std::nullopt}),
+                   MakeFloat64Column({0.1, 1e-5, std::nullopt, 123456.789, -0.0}),
+                   MakeInt64Column({1, -2, 3, std::nullopt, 5}),
+                   MakeBoolColumn({true, false, std::nullopt, true, false}),
+                   MakeDateColumn({"2019-06-14", "2012", "2012-11", std::nullopt, "1999-12-31"})});
 }
 
 TEST(CsvWriterTest, QuotesOnlyWhenNeeded) {

@@ -1,10 +1,10 @@
 #include <charconv>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include <hitscope/file.hpp>
 #include <hitscope/json.hpp>
-
-#include <fmt/format.h>
 
 namespace hitscope {
 namespace {

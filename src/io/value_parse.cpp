@@ -14,7 +14,9 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+char Lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
   if (a.size() != lower.size()) return false;
@@ -87,8 +89,7 @@ inline bool ParsePlainDecimal(std::string_view text, double* out) {
 }  // namespace
 
 bool ParseFloat64(std::string_view text, double* out) {
-  if (!text.empty() && text.front() != ' ' && text.back() != ' ' &&
-      ParsePlainDecimal(text, out)) {
+  if (!text.empty() && text.front() != ' ' && text.back() != ' ' && ParsePlainDecimal(text, out)) {
     return true;
   }
   text = Trim(text);

@@ -26,8 +26,8 @@ TEST(ParseInt64Test, AcceptsSignsAndSpaces) {
 
 TEST(ParseInt64Test, RejectsNonIntegers) {
   int64_t v = 0;
-  for (const char* text : {"", " ", "1.0", "1e3", "0x10", "12a", "+-1", "9223372036854775808",
-                           "- 1", "1 2"}) {
+  for (const char* text :
+       {"", " ", "1.0", "1e3", "0x10", "12a", "+-1", "9223372036854775808", "- 1", "1 2"}) {
     EXPECT_FALSE(ParseInt64(text, &v)) << text;
   }
 }

@@ -4,37 +4,43 @@
 #include <array>
 #include <cmath>
 
-#include "prepare/random.hpp"
-
 #include <fmt/format.h>
+
+#include "prepare/random.hpp"
 
 namespace hitscope::catalogue {
 namespace {
 
-constexpr std::array kSyllables = {
-    "ka", "lo", "mir", "vex", "dra", "sol", "nu", "tan", "rei", "zo", "bel", "cor", "fen",
-    "ix",  "ma", "ro", "sy", "tek", "ul", "vin", "wa", "yel", "qu", "ny", "ar", "en",
-    "li",  "mo", "ra", "te", "ve", "xa"};
+constexpr std::array kSyllables = {"ka",  "lo",  "mir", "vex", "dra", "sol", "nu", "tan",
+                                   "rei", "zo",  "bel", "cor", "fen", "ix",  "ma", "ro",
+                                   "sy",  "tek", "ul",  "vin", "wa",  "yel", "qu", "ny",
+                                   "ar",  "en",  "li",  "mo",  "ra",  "te",  "ve", "xa"};
 constexpr std::array kWords = {
-    "Midnight", "Drive",  "Echo",    "Horizon", "Pulse",   "Shadow", "Light",  "Dream",
-    "Circuit",  "Ocean",  "Fire",    "Velvet",  "Signal",  "Gravity", "Motion", "Silence",
-    "Neon",     "Rain",   "Garden",  "Orbit",   "Storm",   "Mirror", "Desert", "Falling",
-    "Golden",   "Heart",  "Machine", "Rise",    "Paradise", "Tokyo",  "Berlin", "Frequency"};
+    "Midnight", "Drive", "Echo",    "Horizon", "Pulse",    "Shadow",  "Light",  "Dream",
+    "Circuit",  "Ocean", "Fire",    "Velvet",  "Signal",   "Gravity", "Motion", "Silence",
+    "Neon",     "Rain",  "Garden",  "Orbit",   "Storm",    "Mirror",  "Desert", "Falling",
+    "Golden",   "Heart", "Machine", "Rise",    "Paradise", "Tokyo",   "Berlin", "Frequency"};
 constexpr std::array kMixes = {"Original Mix", "Extended Mix", "Radio Edit", "Remix",
                                "Club Mix",     "Dub Mix",      "Vocal Mix",  "Instrumental"};
 constexpr std::array kLabelWords = {"Records", "Music", "Recordings", "Audio", "Sounds", "Digital"};
 constexpr std::array kCountries = {"GB", "US", "DE", "NL", "FR", "SE", "IT", "ES", "AU", "BE"};
 constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+double Sigmoid(double x) {
+  return 1 / (1 + std::exp(-x));
+}
 double Logit(double p) {
   p = std::clamp(p, 1e-9, 1 - 1e-9);
   return std::log(p / (1 - p));
 }
 // Moves a value in (0, 1) by `delta` on the logit scale: stays in (0, 1).
-double Shift(double p, double delta) { return Sigmoid(Logit(p) + delta); }
+double Shift(double p, double delta) {
+  return Sigmoid(Logit(p) + delta);
+}
 
-std::string Word(CounterRng& rng) { return kWords[rng.Below(kWords.size())]; }
+std::string Word(CounterRng& rng) {
+  return kWords[rng.Below(kWords.size())];
+}
 
 std::string Capitalised(CounterRng& rng, int syllables) {
   std::string out;
@@ -170,16 +176,16 @@ int Popularity(const AudioFeatures& f, const Artist& artist, Archetype archetype
   CounterRng rng(seed, kTrackStream ^ 0xabcdef, static_cast<uint64_t>(track));
   double z = 0.9 * artist.fame;
   double dance = (f.danceability - 0.78) / 0.12;
-  z += 0.8 * (std::exp(-dance * dance) - 0.5);               // a sweet spot, not "more is better"
-  z += 2.0 * (f.energy - 0.7) * (f.valence - 0.4);           // energy pays off only when upbeat
-  z += f.instrumentalness < 0.5 ? 0.35 : 0.0;                // vocals help
+  z += 0.8 * (std::exp(-dance * dance) - 0.5);      // a sweet spot, not "more is better"
+  z += 2.0 * (f.energy - 0.7) * (f.valence - 0.4);  // energy pays off only when upbeat
+  z += f.instrumentalness < 0.5 ? 0.35 : 0.0;       // vocals help
   z -= 0.3 * std::max(0.0, static_cast<double>(f.duration_ms) / 60000 - 7) / 3;
   z += 0.12 * (f.loudness + 8.3) / 3.7;
   if (archetype == Archetype::kVocalDance) z += 0.3;
   if (archetype == Archetype::kDrumAndBass) z -= 0.1;
   int month = date.true_month;
-  if (month >= 6 && month <= 8) z += 0.25;                   // summer releases
-  if (month == 12) z += 0.2;                                 // December
+  if (month >= 6 && month <= 8) z += 0.25;  // summer releases
+  if (month == 12) z += 0.2;                // December
   if (month <= 2) z -= 0.15;
   z += 0.035 * (date.year - 2012);
   z += rng.Normal();
@@ -221,8 +227,8 @@ std::string TrackTitle(uint64_t seed, int64_t recording) {
   double form = rng.Uniform();
   std::string base = Word(rng);
   if (form < 0.6) base += " " + Word(rng);
-  if (form < 0.01) base += ", Again";                         // a comma: must be quoted
-  if (form > 0.995) base = "The \"" + base + "\" Thing";      // quotes: must be doubled
+  if (form < 0.01) base += ", Again";                     // a comma: must be quoted
+  if (form > 0.995) base = "The \"" + base + "\" Thing";  // quotes: must be doubled
   return base + " (" + kMixes[rng.Below(kMixes.size())] + ")";
 }
 

@@ -6,6 +6,8 @@
 //     recording and per artist the same way.
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include <hitscope/csv.hpp>
 #include <hitscope/error.hpp>
 #include <hitscope/file.hpp>
@@ -15,8 +17,6 @@
 #include "core/progress.hpp"
 #include "prepare/catalogue_model.hpp"
 #include "prepare/random.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope {
 namespace {
@@ -93,10 +93,9 @@ class Catalogue {
 
   // The release that created recording `recording`.
   int64_t OwnerRelease(int64_t recording) const {
-    auto it = std::upper_bound(layout_.releases.begin(), layout_.releases.end(), recording,
-                               [](int64_t r, const ReleaseLayout& release) {
-                                 return r < release.first_new_recording;
-                               });
+    auto it = std::upper_bound(
+        layout_.releases.begin(), layout_.releases.end(), recording,
+        [](int64_t r, const ReleaseLayout& release) { return r < release.first_new_recording; });
     return (it - layout_.releases.begin()) - 1;
   }
 
@@ -118,8 +117,8 @@ class Catalogue {
       return out;
     }
     for (int k = 0; k < owner.featured; ++k) {
-      CounterRng pick(seed_, kFeaturedStream ^ 0xfea7, static_cast<uint64_t>(
-                                                          OwnerRelease(recording) * 4 + k));
+      CounterRng pick(seed_, kFeaturedStream ^ 0xfea7,
+                      static_cast<uint64_t>(OwnerRelease(recording) * 4 + k));
       int64_t artist = DrawArtist(pick.Uniform(), layout_.artists);
       if (artist != owner.primary_artist && rng.Chance(0.6)) out.push_back(artist);
     }
@@ -146,7 +145,9 @@ class Catalogue {
   const Layout& layout_;
 };
 
-std::string FormatFeature(double value) { return fmt::format("{:.3g}", value); }
+std::string FormatFeature(double value) {
+  return fmt::format("{:.3g}", value);
+}
 
 struct Outputs {
   std::unique_ptr<AtomicOutput> tracks, releases, artist_release, artist_track, popularity;
@@ -175,11 +176,12 @@ void FormatReleases(const Catalogue& cat, const GenerateOptions& options, int64_
       best = std::max(best, popularity);
       CounterRng rng(seed, kTrackStream, static_cast<uint64_t>(track));
       std::string track_id = SpotifyId(seed, kTrackStream, track);
-      std::string isrc = rng.Chance(0.005) ? "" : Isrc(seed, recording, cat.RecordingYear(recording));
+      std::string isrc =
+          rng.Chance(0.005) ? "" : Isrc(seed, recording, cat.RecordingYear(recording));
       std::string preview =
-          rng.Chance(0.3) ? fmt::format("https://p.scdn.co/mp3-preview/{:016x}{:016x}", rng.Next(),
-                                        rng.Next())
-                          : "";
+          rng.Chance(0.3)
+              ? fmt::format("https://p.scdn.co/mp3-preview/{:016x}{:016x}", rng.Next(), rng.Next())
+              : "";
       int disc = r.tracks > 12 && position >= r.tracks / 2 ? 2 : 1;
       CounterRng title_rng(seed, kRecordingStream ^ 0xe4, static_cast<uint64_t>(recording));
       bool explicit_lyrics = title_rng.Chance(0.05);
@@ -236,7 +238,7 @@ void FormatReleases(const Catalogue& cat, const GenerateOptions& options, int64_
 // text in order with `write(text)`; at most `window` chunks are held at once.
 template <class Text, class Format, class Write>
 void FormatInOrder(int64_t count, int64_t chunk, const Format& format, const Write& write,
-            Progress* progress) {
+                   Progress* progress) {
   const int64_t window = 16;
   for (int64_t start = 0; start < count; start += chunk * window) {
     int64_t stop = std::min(count, start + chunk * window);
@@ -258,8 +260,8 @@ GenerateSummary GenerateCatalogue(const std::string& dir, const GenerateOptions&
     throw InvalidArgument(fmt::format("--tracks must be at least 1, got {}", options.tracks));
   }
   if (options.tracks > 2'000'000'000) {
-    throw InvalidArgument(fmt::format("--tracks {} is more than this generator supports (2e9)",
-                                      options.tracks));
+    throw InvalidArgument(
+        fmt::format("--tracks {} is more than this generator supports (2e9)", options.tracks));
   }
   for (double coverage : {options.feature_coverage, options.popularity_coverage}) {
     if (!(coverage >= 0 && coverage <= 1)) {
@@ -336,16 +338,14 @@ GenerateSummary GenerateCatalogue(const std::string& dir, const GenerateOptions&
           if (rng.Uniform() >= options.feature_coverage) continue;
           Artist artist = MakeArtist(seed, cat.RecordingArtist(recording));
           AudioFeatures f = MakeFeatures(seed, recording, artist.archetype);
-          fmt::format_to(std::back_inserter(text->text),
-                         "{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{}\n",
-                         Isrc(seed, recording, cat.RecordingYear(recording)),
-                         FormatFeature(f.acousticness), FormatFeature(f.danceability),
-                         f.duration_ms, FormatFeature(f.energy), FormatFeature(f.instrumentalness),
-                         f.key, FormatFeature(f.liveness), f.loudness, f.mode,
-                         FormatFeature(f.speechiness),
-                         f.tempo_missing ? std::string() : fmt::format("{:.3f}", f.tempo),
-                         f.time_signature, FormatFeature(f.valence),
-                         UpdatedOn(seed, kRecordingStream, recording));
+          fmt::format_to(
+              std::back_inserter(text->text), "{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{}\n",
+              Isrc(seed, recording, cat.RecordingYear(recording)), FormatFeature(f.acousticness),
+              FormatFeature(f.danceability), f.duration_ms, FormatFeature(f.energy),
+              FormatFeature(f.instrumentalness), f.key, FormatFeature(f.liveness), f.loudness,
+              f.mode, FormatFeature(f.speechiness),
+              f.tempo_missing ? std::string() : fmt::format("{:.3f}", f.tempo), f.time_signature,
+              FormatFeature(f.valence), UpdatedOn(seed, kRecordingStream, recording));
           ++text->rows;
         }
       },

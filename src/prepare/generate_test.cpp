@@ -1,5 +1,5 @@
-#include <hitscope/csv.hpp>
 #include <hitscope/compute.hpp>
+#include <hitscope/csv.hpp>
 #include <hitscope/generate.hpp>
 #include <hitscope/runtime.hpp>
 
@@ -11,10 +11,9 @@ namespace {
 using testing::ReadText;
 using testing::TempDir;
 
-const std::vector<std::string> kFiles = {"audio_features.csv",    "sp_artist.csv",
-                                         "sp_artist_release.csv", "sp_artist_track.csv",
-                                         "sp_release.csv",        "sp_track.csv",
-                                         "sp_track_popularity.csv"};
+const std::vector<std::string> kFiles = {
+    "audio_features.csv", "sp_artist.csv", "sp_artist_release.csv",  "sp_artist_track.csv",
+    "sp_release.csv",     "sp_track.csv",  "sp_track_popularity.csv"};
 
 TEST(GenerateTest, WritesTheSchemaFiles) {
   TempDir dir;
@@ -99,12 +98,12 @@ TEST(GenerateTest, BadOptionsAreRefused) {
   TempDir dir;
   GenerateOptions options;
   options.tracks = 0;
-  testing::ExpectError([&] { GenerateCatalogue(dir.path(), options); },
-                       ErrorKind::kInvalidArgument, {"--tracks must be at least 1"});
+  testing::ExpectError([&] { GenerateCatalogue(dir.path(), options); }, ErrorKind::kInvalidArgument,
+                       {"--tracks must be at least 1"});
   options.tracks = 10;
   options.feature_coverage = 1.5;
-  testing::ExpectError([&] { GenerateCatalogue(dir.path(), options); },
-                       ErrorKind::kInvalidArgument, {"coverage must be in [0, 1]"});
+  testing::ExpectError([&] { GenerateCatalogue(dir.path(), options); }, ErrorKind::kInvalidArgument,
+                       {"coverage must be in [0, 1]"});
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include <chrono>
-#include <functional>
 #include <filesystem>
+#include <functional>
+
+#include <fmt/format.h>
 
 #include <hitscope/compute.hpp>
 #include <hitscope/csv.hpp>
@@ -9,16 +11,14 @@
 
 #include "core/trace.hpp"
 
-#include <fmt/format.h>
-
 namespace hitscope {
 namespace {
 
 using Types = std::map<std::string, DataType>;
 
 constexpr const char* kFeatureColumns[] = {
-    "acousticness", "danceability", "energy",  "instrumentalness", "key",   "liveness",
-    "loudness",     "mode",         "speechiness", "tempo",        "time_signature", "valence"};
+    "acousticness", "danceability", "energy", "instrumentalness", "key",    "liveness", "loudness",
+    "mode",         "speechiness",  "tempo",  "time_signature",   "valence"};
 
 bool IsIntFeature(std::string_view name) {
   return name == "key" || name == "mode" || name == "time_signature";
@@ -32,9 +32,7 @@ class Integrator {
   Table Run();
 
  private:
-  std::string Path(const char* file) const {
-    return (std::filesystem::path(dir_) / file).string();
-  }
+  std::string Path(const char* file) const { return (std::filesystem::path(dir_) / file).string(); }
 
   // Streams `file`, keeping the named columns and, of each batch, the rows `filter` keeps.
   Table Stream(const char* file, const std::vector<std::string>& columns, const Types& types,
@@ -45,11 +43,11 @@ class Integrator {
     read.types = types;
     read.allow_empty = true;
     read.bad_rows = options_.bad_rows;
-    read.reject_path = options_.reject_dir.empty()
-                           ? std::string()
-                           : (std::filesystem::path(options_.reject_dir) /
-                              (std::string(file) + ".rejected.csv"))
-                                 .string();
+    read.reject_path =
+        options_.reject_dir.empty()
+            ? std::string()
+            : (std::filesystem::path(options_.reject_dir) / (std::string(file) + ".rejected.csv"))
+                  .string();
     if (options_.show_progress) read.progress_label = fmt::format("reading {}", file);
     CsvReader reader(Path(file), read);
     std::vector<Table> kept;
@@ -85,13 +83,13 @@ class Integrator {
   IntegrateReport& report_;
 };
 
-const std::vector<std::string> kTrackColumns = {"track_id",     "track_title", "duration_ms",
-                                                "isrc",         "track_number", "release_id",
-                                                "explicit",     "disc_number"};
-const Types kTrackTypes = {{"track_id", DataType::kString},   {"track_title", DataType::kString},
-                           {"duration_ms", DataType::kInt64}, {"isrc", DataType::kString},
+const std::vector<std::string> kTrackColumns = {"track_id", "track_title",  "duration_ms",
+                                                "isrc",     "track_number", "release_id",
+                                                "explicit", "disc_number"};
+const Types kTrackTypes = {{"track_id", DataType::kString},    {"track_title", DataType::kString},
+                           {"duration_ms", DataType::kInt64},  {"isrc", DataType::kString},
                            {"track_number", DataType::kInt64}, {"release_id", DataType::kString},
-                           {"explicit", DataType::kBool},     {"disc_number", DataType::kInt64}};
+                           {"explicit", DataType::kBool},      {"disc_number", DataType::kInt64}};
 
 Table Integrator::ReadFeatures(const std::function<Table(const Table&)>& filter) {
   std::vector<std::string> columns = {"isrc"};
@@ -119,15 +117,15 @@ Table Integrator::AttachArtists(const Table& tracks) {
   KeySet needed(tracks, {key});
   std::vector<std::string> keys = {key};
   TraceScope trace("integrate: artists");
-  Table links = Stream(file, {key, "artist_id"},
-                       {{key, DataType::kString}, {"artist_id", DataType::kString}},
-                       [&](const Table& batch) { return needed.Keep(batch, keys); }, nullptr);
+  Table links = Stream(
+      file, {key, "artist_id"}, {{key, DataType::kString}, {"artist_id", DataType::kString}},
+      [&](const Table& batch) { return needed.Keep(batch, keys); }, nullptr);
   KeySet artist_ids(links, {"artist_id"});
   std::vector<std::string> artist_key = {"artist_id"};
-  Table artists = Stream("sp_artist.csv", {"artist_id", "artist_name"},
-                         {{"artist_id", DataType::kString}, {"artist_name", DataType::kString}},
-                         [&](const Table& batch) { return artist_ids.Keep(batch, artist_key); },
-                         nullptr);
+  Table artists = Stream(
+      "sp_artist.csv", {"artist_id", "artist_name"},
+      {{"artist_id", DataType::kString}, {"artist_name", DataType::kString}},
+      [&](const Table& batch) { return artist_ids.Keep(batch, artist_key); }, nullptr);
   artists = DropDuplicates(artists, artist_key);
   JoinOptions by_artist;
   by_artist.kind = JoinKind::kLeft;
@@ -201,9 +199,10 @@ Table Integrator::Run() {
   bool track_popularity = options_.popularity == PopularitySource::kTrack ||
                           (options_.popularity == PopularitySource::kAuto && popularity_file);
   if (track_popularity && !popularity_file) {
-    throw IoError(fmt::format("'{}' has no sp_track_popularity.csv (track_id, popularity), which "
-                              "--popularity track needs",
-                              dir_));
+    throw IoError(
+        fmt::format("'{}' has no sp_track_popularity.csv (track_id, popularity), which "
+                    "--popularity track needs",
+                    dir_));
   }
   std::vector<std::string> track_key = {"track_id"}, isrc_key = {"isrc"},
                            release_key = {"release_id"};
@@ -212,14 +211,14 @@ Table Integrator::Run() {
   if (track_popularity) {
     report_.popularity_source = "track (sp_track_popularity.csv, fetched per track)";
     int64_t read = 0;
-    Table popularity = Stream("sp_track_popularity.csv", {"track_id", "popularity"},
-                              {{"track_id", DataType::kString}, {"popularity", DataType::kInt64}},
-                              nullptr, &read);
+    Table popularity =
+        Stream("sp_track_popularity.csv", {"track_id", "popularity"},
+               {{"track_id", DataType::kString}, {"popularity", DataType::kInt64}}, nullptr, &read);
     popularity = DropDuplicates(popularity, track_key);
     KeySet fetched(popularity, track_key);
-    tracks = Stream("sp_track.csv", kTrackColumns, kTrackTypes,
-                    [&](const Table& batch) { return fetched.Keep(batch, track_key); },
-                    &tracks_read);
+    tracks = Stream(
+        "sp_track.csv", kTrackColumns, kTrackTypes,
+        [&](const Table& batch) { return fetched.Keep(batch, track_key); }, &tracks_read);
     Step("tracks with a fetched popularity (track_id)", tracks_read, tracks.num_rows(),
          "no row in sp_track_popularity.csv");
     JoinOptions join;
@@ -240,9 +239,9 @@ Table Integrator::Run() {
         "release (sp_release.csv popularity; no track-level popularity was given)";
     features = ReadFeatures(nullptr);
     KeySet known(features, isrc_key);
-    tracks = Stream("sp_track.csv", kTrackColumns, kTrackTypes,
-                    [&](const Table& batch) { return known.Keep(batch, isrc_key); },
-                    &tracks_read);
+    tracks = Stream(
+        "sp_track.csv", kTrackColumns, kTrackTypes,
+        [&](const Table& batch) { return known.Keep(batch, isrc_key); }, &tracks_read);
   }
   int64_t before = tracks.num_rows();
   JoinOptions by_isrc;
@@ -277,18 +276,19 @@ Table Integrator::Run() {
     }
     before = tracks.num_rows();
     tracks = tracks.Filter(keep);
-    tracks = tracks.SetColumn("popularity", tracks.column_ptr(
-                                                tracks.ColumnIndex("release_popularity")));
+    tracks =
+        tracks.SetColumn("popularity", tracks.column_ptr(tracks.ColumnIndex("release_popularity")));
     Step("tracks whose release has a popularity", before, tracks.num_rows(),
          "release popularity empty");
   }
   tracks = AttachArtists(tracks);
 
-  std::vector<std::string> order = {
-      "track_id",   "track_title",   "isrc",         "artist_id",         "artist",
-      "artists",    "artist_count",  "release_id",   "release_title",     "release_date",
-      "album_type", "label_name",    "track_number", "disc_number",       "explicit",
-      "duration_ms", "popularity",   "release_popularity"};
+  std::vector<std::string> order = {"track_id",     "track_title", "isrc",
+                                    "artist_id",    "artist",      "artists",
+                                    "artist_count", "release_id",  "release_title",
+                                    "release_date", "album_type",  "label_name",
+                                    "track_number", "disc_number", "explicit",
+                                    "duration_ms",  "popularity",  "release_popularity"};
   for (const char* feature : kFeatureColumns) order.push_back(feature);
   report_.rows = tracks.num_rows();
   return tracks.Select(order);

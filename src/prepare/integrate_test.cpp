@@ -1,7 +1,7 @@
+#include <filesystem>
+
 #include <hitscope/csv.hpp>
 #include <hitscope/integrate.hpp>
-
-#include <filesystem>
 
 #include "testing/fixtures.hpp"
 
@@ -84,8 +84,7 @@ TEST(IntegrateTest, JoinsByHandKnownAnswer) {
   ASSERT_GE(report.steps.size(), 4u);
   EXPECT_EQ(report.steps[0].rows_in, 6);
   EXPECT_EQ(report.steps[0].rows_kept, 5) << "t3 has no popularity";
-  EXPECT_NE(report.Summary().find("ISRC missing or not in audio_features.csv"),
-            std::string::npos)
+  EXPECT_NE(report.Summary().find("ISRC missing or not in audio_features.csv"), std::string::npos)
       << report.Summary();
   EXPECT_NE(report.popularity_source.find("track"), std::string::npos);
 }

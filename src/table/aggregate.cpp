@@ -1,7 +1,7 @@
-#include <hitscope/aggregate.hpp>
-
 #include <algorithm>
 #include <cmath>
+
+#include <hitscope/aggregate.hpp>
 
 namespace hitscope {
 
@@ -42,8 +42,8 @@ void MomentState::Merge(const MomentState& other) {
   }
   double total = static_cast<double>(count + other.count);
   double delta = other.mean - mean;
-  m2 += other.m2 + delta * delta * static_cast<double>(count) * static_cast<double>(other.count) /
-                       total;
+  m2 += other.m2 +
+        delta * delta * static_cast<double>(count) * static_cast<double>(other.count) / total;
   mean += delta * static_cast<double>(other.count) / total;
   count += other.count;
   double t = sum + other.sum;
@@ -63,7 +63,9 @@ double MomentState::Variance(int ddof) const {
   return std::max(0.0, m2) / static_cast<double>(count - ddof);
 }
 
-double MomentState::Std(int ddof) const { return std::sqrt(Variance(ddof)); }
+double MomentState::Std(int ddof) const {
+  return std::sqrt(Variance(ddof));
+}
 
 double Lerp(double a, double b, double t) {
   double diff = b - a;

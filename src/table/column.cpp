@@ -2,10 +2,10 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include <hitscope/error.hpp>
 #include <hitscope/table.hpp>
-
-#include <fmt/format.h>
 
 namespace hitscope {
 
@@ -100,8 +100,8 @@ Column Column::Take(std::span<const int64_t> rows) const {
 
 Column Column::Slice(int64_t offset, int64_t length) const {
   if (offset < 0 || length < 0 || offset + length > size_) {
-    throw InvalidArgument(
-        fmt::format("slice [{}, {}) is outside a column of {} rows", offset, offset + length, size_));
+    throw InvalidArgument(fmt::format("slice [{}, {}) is outside a column of {} rows", offset,
+                                      offset + length, size_));
   }
   std::vector<int64_t> rows(static_cast<size_t>(length));
   for (int64_t i = 0; i < length; ++i) rows[i] = offset + i;

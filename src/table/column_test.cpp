@@ -104,10 +104,14 @@ TEST(ColumnTest, ConcatOfStringsKeepsOffsets) {
 
 TEST(TableTest, RejectsUnequalColumnsAndDuplicateNames) {
   testing::ExpectError(
-      [] { Table({"a", "b"}, std::vector<Column>{MakeInt64Column({1}), MakeInt64Column({1, 2})}); },
+      [] {
+        Table({"a", "b"}, std::vector<Column>{MakeInt64Column({1}), MakeInt64Column({1, 2})});
+      },
       ErrorKind::kInvalidArgument, {"'b' has 2 rows"});
   testing::ExpectError(
-      [] { Table({"a", "a"}, std::vector<Column>{MakeInt64Column({1}), MakeInt64Column({1})}); },
+      [] {
+        Table({"a", "a"}, std::vector<Column>{MakeInt64Column({1}), MakeInt64Column({1})});
+      },
       ErrorKind::kInvalidArgument, {"'a' appears twice"});
 }
 

@@ -30,8 +30,7 @@ TEST(SortTest, DescendingStillPutsNullsLast) {
 }
 
 TEST(SortTest, SeveralKeys) {
-  auto order =
-      SortIndices(Tracks(), std::vector<SortKey>{{"artist", false}, {"popularity", true}});
+  auto order = SortIndices(Tracks(), std::vector<SortKey>{{"artist", false}, {"popularity", true}});
   EXPECT_EQ(order, (std::vector<int64_t>{0, 2, 1, 4, 3}));
 }
 
@@ -68,8 +67,8 @@ TEST(JoinTest, InnerWithDuplicateKeys) {
 
 TEST(JoinTest, LeftKeepsUnmatchedWithNulls) {
   Table left({"k"}, std::vector<Column>{MakeStringColumn({"a", std::nullopt, "c"})});
-  Table right({"k", "v"}, std::vector<Column>{MakeStringColumn({"c", std::nullopt}),
-                                              MakeInt64Column({7, 8})});
+  Table right({"k", "v"},
+              std::vector<Column>{MakeStringColumn({"c", std::nullopt}), MakeInt64Column({7, 8})});
   JoinOptions options;
   options.kind = JoinKind::kLeft;
   options.left_keys = {"k"};
@@ -81,12 +80,12 @@ TEST(JoinTest, LeftKeepsUnmatchedWithNulls) {
 }
 
 TEST(JoinTest, SeveralKeysAndSuffix) {
-  Table left({"a", "b", "v"}, std::vector<Column>{MakeInt64Column({1, 1}),
-                                                  MakeStringColumn({"x", "y"}),
-                                                  MakeInt64Column({10, 20})});
-  Table right({"a2", "b2", "v"}, std::vector<Column>{MakeFloat64Column({1.0}),
-                                                     MakeStringColumn({"y"}),
-                                                     MakeInt64Column({99})});
+  Table left({"a", "b", "v"},
+             std::vector<Column>{MakeInt64Column({1, 1}), MakeStringColumn({"x", "y"}),
+                                 MakeInt64Column({10, 20})});
+  Table right({"a2", "b2", "v"},
+              std::vector<Column>{MakeFloat64Column({1.0}), MakeStringColumn({"y"}),
+                                  MakeInt64Column({99})});
   JoinOptions options;
   options.left_keys = {"a", "b"};
   options.right_keys = {"a2", "b2"};
@@ -120,8 +119,8 @@ TEST(JoinTest, AgreesWithNestedLoopsOnRandomData) {
     for (const auto& b : rk) expected += a && *a == *b;
   }
   EXPECT_EQ(HashJoin(left, right, options).num_rows(), expected);
-  auto mask = SemiJoinMask(left, std::vector<std::string>{"k"}, right,
-                           std::vector<std::string>{"k2"});
+  auto mask =
+      SemiJoinMask(left, std::vector<std::string>{"k"}, right, std::vector<std::string>{"k2"});
   for (size_t i = 0; i < lk.size(); ++i) {
     bool found = lk[i] && std::find(rk.begin(), rk.end(), lk[i]) != rk.end();
     ASSERT_EQ(mask[i] != 0, found) << i;
@@ -129,9 +128,9 @@ TEST(JoinTest, AgreesWithNestedLoopsOnRandomData) {
 }
 
 TEST(DropDuplicatesTest, KeepsFirstAndNulls) {
-  Table table({"k", "v"}, std::vector<Column>{MakeStringColumn({"a", "b", "a", std::nullopt,
-                                                               std::nullopt, "b"}),
-                                              MakeInt64Column({1, 2, 3, 4, 5, 6})});
+  Table table({"k", "v"}, std::vector<Column>{
+                              MakeStringColumn({"a", "b", "a", std::nullopt, std::nullopt, "b"}),
+                              MakeInt64Column({1, 2, 3, 4, 5, 6})});
   int64_t dropped = 0;
   Table out = DropDuplicates(table, std::vector<std::string>{"k"}, &dropped);
   EXPECT_EQ(dropped, 2);
@@ -194,9 +193,8 @@ TEST(GroupByTest, ManyGroupsGrowTheTable) {
 
 TEST(GroupByTest, StringValuesAreRefused) {
   std::vector<Aggregate> aggregates = {{AggregateKind::kMean, "track", ""}};
-  testing::ExpectError(
-      [&] { GroupBy(Tracks(), std::vector<std::string>{"artist"}, aggregates); },
-      ErrorKind::kInvalidInput, {"mean of 'track'", "string"});
+  testing::ExpectError([&] { GroupBy(Tracks(), std::vector<std::string>{"artist"}, aggregates); },
+                       ErrorKind::kInvalidInput, {"mean of 'track'", "string"});
 }
 
 }  // namespace

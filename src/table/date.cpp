@@ -2,9 +2,9 @@
 // algorithms" (days_from_civil / civil_from_days).
 #include <charconv>
 
-#include <hitscope/table.hpp>
-
 #include <fmt/format.h>
+
+#include <hitscope/table.hpp>
 
 namespace hitscope {
 namespace {
@@ -35,7 +35,9 @@ Ymd CivilFromDays(int32_t z) {
   return {y + (m <= 2), static_cast<int>(m), static_cast<int>(d)};
 }
 
-bool IsLeap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool IsLeap(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int DaysInMonth(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -76,13 +78,17 @@ std::optional<Date> Date::Parse(std::string_view text) {
   return FromYmd(year, month, day, DatePrecision::kDay);
 }
 
-int Date::year() const { return CivilFromDays(days).year; }
+int Date::year() const {
+  return CivilFromDays(days).year;
+}
 
 int Date::month() const {
   return precision == DatePrecision::kYear ? 0 : CivilFromDays(days).month;
 }
 
-int Date::day() const { return precision == DatePrecision::kDay ? CivilFromDays(days).day : 0; }
+int Date::day() const {
+  return precision == DatePrecision::kDay ? CivilFromDays(days).day : 0;
+}
 
 std::string Date::ToString() const {
   Ymd ymd = CivilFromDays(days);

@@ -1,13 +1,13 @@
 #include <bit>
 
+#include <fmt/format.h>
+
 #include <hitscope/aggregate.hpp>
 #include <hitscope/compute.hpp>
 #include <hitscope/error.hpp>
 
 #include "core/parallel.hpp"
 #include "table/key_rows.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope {
 namespace {
@@ -103,8 +103,8 @@ Column AggregateColumn(const Table& table, const Aggregate& aggregate, const Gro
                                    KindName(aggregate.kind), aggregate.column,
                                    DataTypeName(values.type())));
   }
-  bool quantile = aggregate.kind == AggregateKind::kMedian ||
-                  aggregate.kind == AggregateKind::kQuantile;
+  bool quantile =
+      aggregate.kind == AggregateKind::kMedian || aggregate.kind == AggregateKind::kQuantile;
   if (quantile) {
     double q = aggregate.kind == AggregateKind::kMedian ? 0.5 : aggregate.quantile;
     if (!(q >= 0 && q <= 1)) {

@@ -1,10 +1,10 @@
+#include <fmt/format.h>
+
 #include <hitscope/compute.hpp>
 #include <hitscope/error.hpp>
 
 #include "core/parallel.hpp"
 #include "table/key_rows.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope {
 
@@ -58,8 +58,8 @@ Table HashJoin(const Table& left, const Table& right, const JoinOptions& options
     std::string name = right_part.names()[column_idx];
     if (out.HasColumn(name)) name += options.right_suffix;
     if (out.HasColumn(name)) {
-      throw InvalidInput(fmt::format("join output would have column '{}' twice; rename it first",
-                                     name));
+      throw InvalidInput(
+          fmt::format("join output would have column '{}' twice; rename it first", name));
     }
     out = out.SetColumn(name, right_part.column_ptr(column_idx));
   }
@@ -88,7 +88,8 @@ struct KeySet::Impl {
   std::unique_ptr<KeyIndex> index;
 };
 
-KeySet::KeySet(const Table& build, std::vector<std::string> keys) : impl_(std::make_unique<Impl>()) {
+KeySet::KeySet(const Table& build, std::vector<std::string> keys)
+    : impl_(std::make_unique<Impl>()) {
   impl_->build = build.Select(keys);
   impl_->keys = std::move(keys);
   impl_->rows = std::make_unique<KeyRows>(impl_->build, impl_->keys);
@@ -98,7 +99,9 @@ KeySet::KeySet(const Table& build, std::vector<std::string> keys) : impl_(std::m
 KeySet::~KeySet() = default;
 KeySet::KeySet(KeySet&&) noexcept = default;
 
-int64_t KeySet::size() const { return impl_->build.num_rows(); }
+int64_t KeySet::size() const {
+  return impl_->build.num_rows();
+}
 
 std::vector<uint8_t> KeySet::Contains(const Table& probe,
                                       std::span<const std::string> probe_keys) const {

@@ -3,12 +3,12 @@
 #include <bit>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include <hitscope/error.hpp>
 
 #include "core/hash.hpp"
 #include "core/parallel.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope {
 namespace {

@@ -54,8 +54,7 @@ std::vector<int64_t> SortIndices(const Table& table, std::span<const SortKey> ke
   if (keys.empty()) return order;
 
   // One float64 or int64 key without nulls: compare the raw values directly.
-  if (keys.size() == 1 && !columns[0]->has_nulls() &&
-      columns[0]->type() == DataType::kInt64) {
+  if (keys.size() == 1 && !columns[0]->has_nulls() && columns[0]->type() == DataType::kInt64) {
     auto values = columns[0]->ints();
     bool ascending = keys[0].ascending;
     ParallelStableSort(order.begin(), order.end(), [&](int64_t a, int64_t b) {

@@ -1,12 +1,12 @@
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include <hitscope/error.hpp>
 #include <hitscope/table.hpp>
 
 #include "core/parallel.hpp"
 #include "core/text.hpp"
-
-#include <fmt/format.h>
 
 namespace hitscope {
 
@@ -70,8 +70,8 @@ Table Table::SetColumn(const std::string& name, Column column) const {
 
 Table Table::SetColumn(const std::string& name, std::shared_ptr<const Column> column) const {
   if (!columns_.empty() && column->size() != num_rows_) {
-    throw InvalidArgument(fmt::format("column '{}' has {} rows, the table has {}", name,
-                                      column->size(), num_rows_));
+    throw InvalidArgument(
+        fmt::format("column '{}' has {} rows, the table has {}", name, column->size(), num_rows_));
   }
   Table out = *this;
   if (auto index = FindColumn(name)) {

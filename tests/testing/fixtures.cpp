@@ -1,13 +1,13 @@
 #include "testing/fixtures.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace hitscope::testing {
 
@@ -25,8 +25,8 @@ TempDir::TempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "test";
   std::replace(name.begin(), name.end(), '/', '_');
-  path_ = (base / (name + "." + std::to_string(::getpid()) + "." + std::to_string(counter++)))
-              .string();
+  path_ =
+      (base / (name + "." + std::to_string(::getpid()) + "." + std::to_string(counter++))).string();
   std::filesystem::remove_all(path_);
   std::filesystem::create_directories(path_);
 }
@@ -36,7 +36,9 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-std::string TempDir::File(const std::string& name) const { return path_ + "/" + name; }
+std::string TempDir::File(const std::string& name) const {
+  return path_ + "/" + name;
+}
 
 void WriteText(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -139,8 +141,12 @@ void FaultyFileSystem::Rename(const std::string& from, const std::string& to) {
   files.erase(from);
 }
 
-void FaultyFileSystem::Remove(const std::string& path) noexcept { files.erase(path); }
+void FaultyFileSystem::Remove(const std::string& path) noexcept {
+  files.erase(path);
+}
 
-bool FaultyFileSystem::Exists(const std::string& path) { return files.count(path) > 0; }
+bool FaultyFileSystem::Exists(const std::string& path) {
+  return files.count(path) > 0;
+}
 
 }  // namespace hitscope::testing

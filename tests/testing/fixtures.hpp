@@ -1,11 +1,11 @@
 // testing/fixtures.hpp: test fixtures that speak the domain, so each test is a few lines.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <functional>
 #include <map>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include <hitscope/error.hpp>
 #include <hitscope/file.hpp>
