@@ -12,6 +12,9 @@
 //                 policies), CsvWriter / WriteCsv.
 //   json.hpp      tables as JSON records.
 //   describe.hpp  pandas-style summary statistics.
+//   matrix.hpp    Matrix (rows x features, row-major float64) and TableToMatrix.
+//   estimator.hpp the learner interface: Transformer, Classifier, Regressor, Resampler,
+//                 Clusterer (Fit / Predict / PredictProba / Transform / FitResample).
 //   generate.hpp  synthetic catalogues in the five-file Beatport/Spotify layout.
 //   integrate.hpp joining the five files into one track table.
 //
@@ -26,9 +29,11 @@
 #include <hitscope/csv.hpp>
 #include <hitscope/describe.hpp>
 #include <hitscope/error.hpp>
+#include <hitscope/estimator.hpp>
 #include <hitscope/file.hpp>
 #include <hitscope/generate.hpp>
 #include <hitscope/integrate.hpp>
 #include <hitscope/json.hpp>
+#include <hitscope/matrix.hpp>
 #include <hitscope/runtime.hpp>
 #include <hitscope/table.hpp>
