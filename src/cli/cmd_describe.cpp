@@ -6,10 +6,12 @@
 #include <hitscope/describe.hpp>
 #include <hitscope/file.hpp>
 
-#include "cli/commands.hpp"
+#include "cli/registry.hpp"
 #include "cli/csv_flags.hpp"
 
 namespace hitscope::cli {
+
+namespace {
 
 void AddDescribeCommand(CLI::App& app, const GlobalFlags& flags) {
   auto* command =
@@ -55,4 +57,7 @@ void AddDescribeCommand(CLI::App& app, const GlobalFlags& flags) {
   });
 }
 
+const CommandRegistration kRegistration(30, "describe", &AddDescribeCommand);
+
+}  // namespace
 }  // namespace hitscope::cli

@@ -4,9 +4,11 @@
 
 #include <hitscope/generate.hpp>
 
-#include "cli/commands.hpp"
+#include "cli/registry.hpp"
 
 namespace hitscope::cli {
+
+namespace {
 
 void AddGenerateCommand(CLI::App& app, const GlobalFlags& flags) {
   auto* command = app.add_subcommand(
@@ -55,4 +57,7 @@ void AddGenerateCommand(CLI::App& app, const GlobalFlags& flags) {
   });
 }
 
+const CommandRegistration kRegistration(10, "generate", &AddGenerateCommand);
+
+}  // namespace
 }  // namespace hitscope::cli

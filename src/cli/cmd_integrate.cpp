@@ -6,10 +6,12 @@
 #include <hitscope/error.hpp>
 #include <hitscope/integrate.hpp>
 
-#include "cli/commands.hpp"
+#include "cli/registry.hpp"
 #include "core/trace.hpp"
 
 namespace hitscope::cli {
+
+namespace {
 
 void AddIntegrateCommand(CLI::App& app, const GlobalFlags& flags) {
   auto* command = app.add_subcommand(
@@ -69,4 +71,7 @@ void AddIntegrateCommand(CLI::App& app, const GlobalFlags& flags) {
   });
 }
 
+const CommandRegistration kRegistration(20, "integrate", &AddIntegrateCommand);
+
+}  // namespace
 }  // namespace hitscope::cli

@@ -1,4 +1,4 @@
-// cli/commands.hpp: each subcommand registers its options and its action here.
+// cli/commands.hpp: what every subcommand shares.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -10,9 +10,5 @@ struct GlobalFlags {
   bool quiet = false;
   int threads = 0;
 };
-
-void AddGenerateCommand(CLI::App& app, const GlobalFlags& flags);
-void AddIntegrateCommand(CLI::App& app, const GlobalFlags& flags);
-void AddDescribeCommand(CLI::App& app, const GlobalFlags& flags);
 
 }  // namespace hitscope::cli

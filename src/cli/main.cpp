@@ -9,7 +9,18 @@
 #include <hitscope/error.hpp>
 #include <hitscope/runtime.hpp>
 
-#include "cli/commands.hpp"
+#include <algorithm>
+
+#include "cli/registry.hpp"
+
+namespace hitscope::cli {
+
+std::vector<CommandEntry>& Commands() {
+  static std::vector<CommandEntry> commands;
+  return commands;
+}
+
+}  // namespace hitscope::cli
 
 namespace {
 
@@ -53,9 +64,10 @@ int main(int argc, char** argv) {
     hitscope::SetProgressEnabled(!flags.quiet);
     hitscope::SetThreadCount(flags.threads);
   });
-  hitscope::cli::AddGenerateCommand(app, flags);
-  hitscope::cli::AddIntegrateCommand(app, flags);
-  hitscope::cli::AddDescribeCommand(app, flags);
+  auto& commands = hitscope::cli::Commands();
+  std::sort(commands.begin(), commands.end(),
+            [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (const auto& command : commands) command.add(app, flags);
 
   try {
     app.parse(argc, argv);
