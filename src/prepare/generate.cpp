@@ -153,8 +153,14 @@ struct Outputs {
   std::unique_ptr<AtomicOutput> tracks, releases, artist_release, artist_track, popularity;
 };
 
+// fmt::memory_buffer, not std::string + back_inserter: formatting into it is several times
+// faster (measured: the generator spent a third of its time growing strings).
+using TextBuffer = fmt::memory_buffer;
+
+std::string_view View(const TextBuffer& buffer) { return {buffer.data(), buffer.size()}; }
+
 struct ChunkText {
-  std::string tracks, releases, artist_release, artist_track, popularity;
+  TextBuffer tracks, releases, artist_release, artist_track, popularity;
   int64_t popularity_rows = 0, artist_release_rows = 0, artist_track_rows = 0;
 };
 
@@ -185,20 +191,20 @@ void FormatReleases(const Catalogue& cat, const GenerateOptions& options, int64_
       int disc = r.tracks > 12 && position >= r.tracks / 2 ? 2 : 1;
       CounterRng title_rng(seed, kRecordingStream ^ 0xe4, static_cast<uint64_t>(recording));
       bool explicit_lyrics = title_rng.Chance(0.05);
-      fmt::format_to(std::back_inserter(out->tracks), "{},{},{},{},{},{},{},{},{},{}\n", track_id,
+      fmt::format_to(fmt::appender(out->tracks), "{},{},{},{},{},{},{},{},{},{}\n", track_id,
                      QuoteCsvField(TrackTitle(seed, recording)), features.duration_ms, isrc,
                      position + 1, release_id, explicit_lyrics ? 't' : 'f', disc, preview,
                      UpdatedOn(seed, kTrackStream, track));
       // The study fetched track popularity for only part of the catalogue.
       if (rng.Uniform() < options.popularity_coverage) {
-        fmt::format_to(std::back_inserter(out->popularity), "{},{}\n", track_id, popularity);
+        fmt::format_to(fmt::appender(out->popularity), "{},{}\n", track_id, popularity);
         ++out->popularity_rows;
       }
-      fmt::format_to(std::back_inserter(out->artist_track), "{},{},{}\n", track_id, artist.id,
+      fmt::format_to(fmt::appender(out->artist_track), "{},{},{}\n", track_id, artist.id,
                      UpdatedOn(seed, kArtistStream, track));
       ++out->artist_track_rows;
       for (int64_t featured : cat.FeaturedArtists(recording)) {
-        fmt::format_to(std::back_inserter(out->artist_track), "{},{},{}\n", track_id,
+        fmt::format_to(fmt::appender(out->artist_track), "{},{},{}\n", track_id,
                        SpotifyId(seed, kArtistStream, featured),
                        UpdatedOn(seed, kArtistStream, track));
         ++out->artist_track_rows;
@@ -209,7 +215,7 @@ void FormatReleases(const Catalogue& cat, const GenerateOptions& options, int64_
     std::string popularity = rng.Chance(0.03) ? "" : std::to_string(best);
     std::string label = rng.Chance(0.01) ? "" : LabelName(seed, release);
     static constexpr const char* kTypes[] = {"single", "album", "compilation"};
-    fmt::format_to(std::back_inserter(out->releases),
+    fmt::format_to(fmt::appender(out->releases),
                    "{},{},{},{},{},{},{},https://i.scdn.co/image/ab67616d0000b273{:016x},{},{}\n",
                    release_id, QuoteCsvField(ReleaseTitle(seed, release)),
                    date.missing ? "" : date.date.ToString(), upc, popularity, r.tracks,
@@ -226,7 +232,7 @@ void FormatReleases(const Catalogue& cat, const GenerateOptions& options, int64_
       }
     }
     for (int64_t artist : artists) {
-      fmt::format_to(std::back_inserter(out->artist_release), "{},{},{}\n", release_id,
+      fmt::format_to(fmt::appender(out->artist_release), "{},{},{}\n", release_id,
                      SpotifyId(seed, kArtistStream, artist),
                      UpdatedOn(seed, kReleaseStream ^ 0x77, release));
       ++out->artist_release_rows;
@@ -312,11 +318,11 @@ GenerateSummary GenerateCatalogue(const std::string& dir, const GenerateOptions&
         FormatReleases(cat, options, begin, end, text);
       },
       [&](const ChunkText& text) {
-        out.tracks->Write(text.tracks);
-        out.releases->Write(text.releases);
-        out.artist_release->Write(text.artist_release);
-        out.artist_track->Write(text.artist_track);
-        out.popularity->Write(text.popularity);
+        out.tracks->Write(View(text.tracks));
+        out.releases->Write(View(text.releases));
+        out.artist_release->Write(View(text.artist_release));
+        out.artist_track->Write(View(text.artist_track));
+        out.popularity->Write(View(text.popularity));
         summary.popularity_rows += text.popularity_rows;
         summary.artist_release_rows += text.artist_release_rows;
         summary.artist_track_rows += text.artist_track_rows;
@@ -327,7 +333,7 @@ GenerateSummary GenerateCatalogue(const std::string& dir, const GenerateOptions&
       "isrc,acousticness,danceability,duration_ms,energy,instrumentalness,key,liveness,loudness,"
       "mode,speechiness,tempo,time_signature,valence,updated_on\n");
   struct FeatureText {
-    std::string text;
+    TextBuffer text;
     int64_t rows = 0;
   };
   FormatInOrder<FeatureText>(
@@ -339,7 +345,7 @@ GenerateSummary GenerateCatalogue(const std::string& dir, const GenerateOptions&
           Artist artist = MakeArtist(seed, cat.RecordingArtist(recording));
           AudioFeatures f = MakeFeatures(seed, recording, artist.archetype);
           fmt::format_to(
-              std::back_inserter(text->text), "{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{}\n",
+              fmt::appender(text->text), "{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{}\n",
               Isrc(seed, recording, cat.RecordingYear(recording)), FormatFeature(f.acousticness),
               FormatFeature(f.danceability), f.duration_ms, FormatFeature(f.energy),
               FormatFeature(f.instrumentalness), f.key, FormatFeature(f.liveness), f.loudness,
@@ -350,22 +356,22 @@ GenerateSummary GenerateCatalogue(const std::string& dir, const GenerateOptions&
         }
       },
       [&](const FeatureText& text) {
-        features.Write(text.text);
+        features.Write(View(text.text));
         summary.feature_rows += text.rows;
       },
       progress.get());
 
   artists.Write("artist_id,artist_name,updated_on\n");
-  FormatInOrder<std::string>(
+  FormatInOrder<TextBuffer>(
       summary.artists, 16384,
-      [&](int64_t begin, int64_t end, std::string* text) {
+      [&](int64_t begin, int64_t end, TextBuffer* text) {
         for (int64_t index = begin; index < end; ++index) {
           Artist artist = MakeArtist(seed, index);
-          fmt::format_to(std::back_inserter(*text), "{},{},{}\n", artist.id,
+          fmt::format_to(fmt::appender(*text), "{},{},{}\n", artist.id,
                          QuoteCsvField(artist.name), UpdatedOn(seed, kArtistStream ^ 0x9, index));
         }
       },
-      [&](const std::string& text) { artists.Write(text); }, progress.get());
+      [&](const TextBuffer& text) { artists.Write(View(text)); }, progress.get());
 
   for (AtomicOutput* file : {out.tracks.get(), out.releases.get(), out.artist_release.get(),
                              out.artist_track.get(), out.popularity.get(), &features, &artists}) {
