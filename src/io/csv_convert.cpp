@@ -1,5 +1,9 @@
 #include "io/csv_convert.hpp"
 
+#include <algorithm>
+#include <array>
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include <hitscope/error.hpp>
@@ -21,23 +25,58 @@ NullMatcher::NullMatcher(const std::vector<std::string>& tokens) {
   }
 }
 
+namespace {
+
+// Character classes: one pass over a value tells which parsers could possibly accept it, so
+// inference calls at most the one or two that can (it runs on every value of the first rows).
+enum CharBits : uint8_t {
+  kDigit = 1,
+  kSign = 2,  // + or -
+  kDot = 4,
+  kExponent = 8,  // e or E
+  kLetter = 16,   // other letters
+  kSpace = 32,
+  kOther = 64,
+};
+
+constexpr auto kCharBits = [] {
+  std::array<uint8_t, 256> table{};
+  for (auto& bits : table) bits = kOther;
+  for (int c = '0'; c <= '9'; ++c) table[c] = kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = kLetter;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = kLetter;
+  table['e'] = table['E'] = kExponent;
+  table['+'] = table['-'] = kSign;
+  table['.'] = kDot;
+  table[' '] = kSpace;
+  return table;
+}();
+
+}  // namespace
+
 void TypeEvidence::Observe(std::string_view text) {
   any_value = true;
+  uint8_t bits = 0;
+  for (char c : text) bits |= kCharBits[static_cast<unsigned char>(c)];
+  const bool only_number_chars = (bits & ~(kDigit | kSign | kDot | kExponent | kSpace)) == 0;
   if (can_bool) {
     bool b;
-    can_bool = ParseBool(text, &b);
+    can_bool =
+        (bits & ~(kLetter | kExponent | kSpace)) == 0 && text.size() <= 7 && ParseBool(text, &b);
   }
   if (can_int) {
     int64_t i;
-    can_int = ParseInt64(text, &i);
+    can_int = (bits & ~(kDigit | kSign | kSpace)) == 0 && ParseInt64(text, &i);
   }
   if (can_float && !can_int) {
+    // Letters are allowed only for inf / infinity / nan.
+    bool possible = only_number_chars || ((bits & kOther) == 0 && text.size() <= 9);
     double d;
-    can_float = ParseFloat64(text, &d);
+    can_float = possible && ParseFloat64(text, &d);
   }
   if (can_date) {
     Date date;
-    can_date = ParseDate(text, &date);
+    can_date = (bits & ~(kDigit | kSign | kSpace)) == 0 && ParseDate(text, &date);
     if (can_date && date.precision != DatePrecision::kYear) has_month = true;
   }
 }
@@ -140,6 +179,54 @@ ValueProblem MakeProblem(int64_t row, FieldSpan span, std::string_view text,
   return {row, span.begin, spec.field + 1, CannotRead(text, spec.type, spec.type_hint)};
 }
 
+// Converts field spec.field of rows [row_begin, row_end) into `builder`, for one column type.
+template <DataType kType>
+void ConvertRange(const char* buffer, const FieldSpan* spans, int num_fields, int64_t row_begin,
+                  int64_t row_end, const ConvertSpec& spec, const NullMatcher& nulls, char quote,
+                  bool validate_utf8, ColumnBuilder* builder, std::vector<ValueProblem>* problems,
+                  uint8_t* needs_float, std::string* scratch) {
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    FieldSpan span = spans[row * num_fields + spec.field];
+    std::string_view text = FieldText(buffer, span, quote, scratch);
+    if (*needs_float || nulls.IsNull(text)) {
+      builder->AppendNull();
+      continue;
+    }
+    bool ok;
+    size_t bad_utf8 = 0;
+    if constexpr (kType == DataType::kInt64) {
+      int64_t value;
+      ok = ParseInt64(text, &value);
+      if (ok) {
+        builder->AppendInt(value);
+      } else if (double ignored; spec.may_widen && ParseFloat64(text, &ignored)) {
+        *needs_float = 1;
+        builder->AppendNull();
+        continue;
+      }
+    } else if constexpr (kType == DataType::kFloat64) {
+      double value;
+      ok = ParseFloat64(text, &value);
+      if (ok) builder->AppendFloat(value);
+    } else if constexpr (kType == DataType::kBool) {
+      bool value;
+      ok = ParseBool(text, &value);
+      if (ok) builder->AppendBool(value);
+    } else if constexpr (kType == DataType::kDate) {
+      Date value;
+      ok = ParseDate(text, &value);
+      if (ok) builder->AppendDate(value);
+    } else {
+      ok = !validate_utf8 || IsValidUtf8(text, &bad_utf8);
+      if (ok) builder->AppendString(text);
+    }
+    if (!ok) {
+      builder->AppendNull();
+      problems->push_back(MakeProblem(row, span, text, spec, bad_utf8));
+    }
+  }
+}
+
 }  // namespace
 
 void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
@@ -148,37 +235,60 @@ void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
                  std::vector<uint8_t>* needs_float) {
   const int64_t n = rows.rows();
   const size_t columns = specs.size();
+  const FieldSpan* spans = rows.fields.data();
+  // Exact text sizes first, so string columns never grow (and copy) while converting.
+  std::vector<size_t> text_bytes(columns, 0);
+  for (size_t column = 0; column < columns; ++column) {
+    if (specs[column].type != DataType::kString) continue;
+    const int field = specs[column].field;
+    size_t bytes = 0;
+    for (int64_t row = 0; row < n; ++row) bytes += spans[row * num_fields + field].length();
+    text_bytes[column] = bytes;
+  }
   std::vector<ColumnBuilder> builders;
   builders.reserve(columns);
-  for (const auto& spec : specs) {
-    builders.emplace_back(spec.type);
-    builders.back().Reserve(n, spec.type == DataType::kString ? static_cast<size_t>(n) * 16 : 0);
+  for (size_t column = 0; column < columns; ++column) {
+    builders.emplace_back(specs[column].type);
+    builders.back().Reserve(n, text_bytes[column]);
   }
   needs_float->assign(columns, 0);
   std::string scratch;
-  const FieldSpan* spans = rows.fields.data();
-  for (int64_t row = 0; row < n; ++row) {
-    const FieldSpan* row_spans = spans + row * num_fields;
+  // Column by column within blocks of rows small enough that their spans and bytes stay in
+  // cache: each column gets a tight loop for its one type instead of a switch per field.
+  constexpr int64_t kRowsPerBlock = 1024;
+  for (int64_t block = 0; block < n; block += kRowsPerBlock) {
+    const int64_t block_end = std::min(n, block + kRowsPerBlock);
     for (size_t column = 0; column < columns; ++column) {
       const ConvertSpec& spec = specs[column];
       ColumnBuilder& builder = builders[column];
-      FieldSpan span = row_spans[spec.field];
-      std::string_view text = FieldText(buffer, span, quote, &scratch);
-      if ((*needs_float)[column] || nulls.IsNull(text)) {
-        builder.AppendNull();
-        continue;
-      }
-      size_t bad_utf8 = 0;
-      ValueResult result = AppendValue(text, spec, validate_utf8, &builder, &bad_utf8);
-      if (result == ValueResult::kOk) continue;
-      builder.AppendNull();
-      if (result == ValueResult::kNeedsFloat) {
-        (*needs_float)[column] = 1;
-      } else {
-        problems->push_back(MakeProblem(row, span, text, spec, bad_utf8));
+      uint8_t& widen = (*needs_float)[column];
+      auto run = [&](auto type_tag) {
+        ConvertRange<decltype(type_tag)::value>(buffer, spans, num_fields, block, block_end, spec,
+                                                nulls, quote, validate_utf8, &builder, problems,
+                                                &widen, &scratch);
+      };
+      switch (spec.type) {
+        case DataType::kInt64:
+          run(std::integral_constant<DataType, DataType::kInt64>());
+          break;
+        case DataType::kFloat64:
+          run(std::integral_constant<DataType, DataType::kFloat64>());
+          break;
+        case DataType::kBool:
+          run(std::integral_constant<DataType, DataType::kBool>());
+          break;
+        case DataType::kDate:
+          run(std::integral_constant<DataType, DataType::kDate>());
+          break;
+        case DataType::kString:
+          run(std::integral_constant<DataType, DataType::kString>());
+          break;
       }
     }
   }
+  // Problems were found column by column: put them back in row order.
+  std::stable_sort(problems->begin(), problems->end(),
+                   [](const ValueProblem& a, const ValueProblem& b) { return a.row < b.row; });
   out->clear();
   for (auto& builder : builders) out->push_back(builder.Finish());
 }

@@ -6,6 +6,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 namespace hitscope::csv {
@@ -51,6 +55,10 @@ void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t
   const std::array<uint8_t, 256> classes = MakeClassTable(dialect.delimiter);
   const char quote = dialect.quote;
   const char delimiter = dialect.delimiter;
+#if defined(__SSE2__)
+  const __m128i delimiters = _mm_set1_epi8(delimiter);
+  const __m128i newlines = _mm_set1_epi8('\n');
+#endif
   out->begin = begin;
   out->incomplete = false;
   uint64_t pos = begin;
@@ -155,6 +163,19 @@ void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t
       // Unquoted field: runs to the next delimiter or line end; a quote inside is data.
       const uint64_t field_begin = pos;
       uint8_t cls = kPlain;
+#if defined(__SSE2__)
+      // Sixteen bytes at a time: one compare finds the end of most fields.
+      while (pos + 16 <= buffer_size) {
+        __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buffer + pos));
+        int mask = _mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(chunk, delimiters), _mm_cmpeq_epi8(chunk, newlines)));
+        if (mask != 0) {
+          pos += static_cast<uint64_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+          break;
+        }
+        pos += 16;
+      }
+#endif
       while (pos < buffer_size) {
         cls = classes[static_cast<unsigned char>(buffer[pos])];
         if (cls != kPlain) break;

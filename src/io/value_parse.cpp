@@ -28,7 +28,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view lower) {
 
 }  // namespace
 
-bool ParseInt64(std::string_view text, int64_t* out) {
+bool detail::ParseInt64Slow(std::string_view text, int64_t* out) {
   text = Trim(text);
   if (!text.empty() && text.front() == '+') {
     text.remove_prefix(1);
@@ -42,56 +42,7 @@ bool ParseInt64(std::string_view text, int64_t* out) {
   return true;
 }
 
-namespace {
-
-constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-// Clinger's fast path for plain decimals ("-12.0345"): when the digits fit in 2^53 and there are
-// at most 22 decimals, mantissa / 10^decimals is one correctly rounded division of two exact
-// doubles, so the result is the correctly rounded value. Returns false to defer to fast_float.
-inline bool ParsePlainDecimal(std::string_view text, double* out) {
-  const char* p = text.data();
-  const char* end = p + text.size();
-  bool negative = false;
-  if (p < end && *p == '-') {
-    negative = true;
-    ++p;
-  }
-  uint64_t mantissa = 0;
-  int digits = 0, decimals = 0;
-  bool seen_point = false;
-  for (; p < end; ++p) {
-    char c = *p;
-    if (c >= '0' && c <= '9') {
-      if (mantissa == 0 && c == '0') {
-        if (seen_point) ++decimals;
-        continue;  // leading zeros do not count as significant digits
-      }
-      if (++digits > 15) return false;
-      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
-      if (seen_point) ++decimals;
-    } else if (c == '.' && !seen_point) {
-      seen_point = true;
-    } else {
-      return false;
-    }
-  }
-  // Needs at least one digit ("-", "." and "" are not numbers).
-  size_t body = text.size() - (negative ? 1 : 0) - (seen_point ? 1 : 0);
-  if (body == 0 || decimals > 22) return false;
-  double value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
-  *out = negative ? -value : value;
-  return true;
-}
-
-}  // namespace
-
-bool ParseFloat64(std::string_view text, double* out) {
-  if (!text.empty() && text.front() != ' ' && text.back() != ' ' && ParsePlainDecimal(text, out)) {
-    return true;
-  }
+bool detail::ParseFloat64Slow(std::string_view text, double* out) {
   text = Trim(text);
   if (!text.empty() && text.front() == '+') {
     text.remove_prefix(1);
@@ -125,7 +76,7 @@ bool ParseDate(std::string_view text, Date* out) {
   return true;
 }
 
-bool IsValidUtf8(std::string_view text, size_t* bad_offset) {
+bool detail::IsValidUtf8Slow(std::string_view text, size_t* bad_offset) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t n = text.size();
   size_t i = 0;
