@@ -102,6 +102,11 @@ TEST(CliTest, GenerateIntegrateDescribe) {
   ASSERT_EQ(describe.code, 0) << describe.err;
   auto parsed = nlohmann::json::parse(describe.out);
   EXPECT_GT(parsed["rows"].get<int>(), 100);
+  CliRun json = Hitscope("-q integrate " + dir.File("gen") + " --out " + dir.File("t.json"), dir);
+  ASSERT_EQ(json.code, 0) << json.err;
+  auto records = nlohmann::json::parse(testing::ReadText(dir.File("t.json")));
+  EXPECT_EQ(records.size(), parsed["rows"].get<size_t>());
+  EXPECT_TRUE(records[0].contains("danceability"));
   CliRun quiet = Hitscope("-q generate --tracks 100 --out " + dir.File("q"), dir);
   EXPECT_EQ(quiet.code, 0);
   EXPECT_TRUE(quiet.err.empty()) << "--quiet prints nothing: " << quiet.err;

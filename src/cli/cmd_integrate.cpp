@@ -5,6 +5,7 @@
 #include <hitscope/csv.hpp>
 #include <hitscope/error.hpp>
 #include <hitscope/integrate.hpp>
+#include <hitscope/json.hpp>
 
 #include "cli/registry.hpp"
 #include "core/trace.hpp"
@@ -21,7 +22,9 @@ void AddIntegrateCommand(CLI::App& app, const GlobalFlags& flags) {
   };
   auto args = std::make_shared<Args>();
   command->add_option("DIR", args->dir, "Folder with the five files")->required();
-  command->add_option("--out", args->out, "Output CSV (written atomically)")->required();
+  command->add_option("--out", args->out,
+                      "Output file, written atomically: CSV, or JSON records when it ends in .json")
+      ->required();
   command
       ->add_option("--artists", args->artists,
                    "Artist source: track (sp_artist_track.csv) or release "
@@ -60,7 +63,11 @@ void AddIntegrateCommand(CLI::App& app, const GlobalFlags& flags) {
     Table table = Integrate(args->dir, options, &report);
     {
       TraceScope trace("integrate: write output");
-      WriteCsv(table, args->out);
+      if (args->out.size() > 5 && args->out.substr(args->out.size() - 5) == ".json") {
+        WriteJsonRecords(table, args->out);
+      } else {
+        WriteCsv(table, args->out);
+      }
     }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
