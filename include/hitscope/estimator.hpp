@@ -12,9 +12,15 @@
 // cross-validation. Errors: Fit throws Error(kInvalidArgument) for bad options (k < 1) and
 // Error(kInvalidInput) for unusable data (NaN, one class, k > rows), each naming the problem;
 // Predict before Fit throws Error(kInvalidArgument).
+//
+// Saving: an estimator that model files can hold returns its options and learned values from
+// SaveState() and takes them back with LoadState() (on a CloneUnfitted() copy). The defaults
+// throw Error(kInvalidArgument) naming the estimator, so estimators that cannot be saved need
+// not implement them.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -26,12 +32,27 @@ namespace hitscope {
 
 using Labels = std::vector<int32_t>;
 
+// An estimator's options and fitted values as named number arrays and texts (what a model file
+// stores). The accessors throw Error(kInvalidInput) naming the missing or malformed entry.
+struct EstimatorState {
+  std::map<std::string, std::vector<double>> numbers;
+  std::map<std::string, std::string> texts;
+
+  const std::vector<double>& Numbers(const std::string& key) const;
+  // A single number; throws unless numbers[key] holds exactly one value.
+  double Number(const std::string& key) const;
+  const std::string& Text(const std::string& key) const;
+};
+
 class Estimator {
  public:
   virtual ~Estimator() = default;
   // A short stable name ("standard_scaler", "knn", "kmeans"), used in model files and reports.
   virtual std::string Name() const = 0;
   virtual bool fitted() const = 0;
+  // See "Saving" above. REQUIRES for SaveState: fitted().
+  virtual EstimatorState SaveState() const;
+  virtual void LoadState(const EstimatorState& state);
 };
 
 // Learns a mapping of X (scalers, encoders, selectors).
@@ -43,6 +64,11 @@ class Transformer : public Estimator {
   Matrix FitTransform(const Matrix& x, std::span<const int32_t> y = {}) {
     Fit(x, y);
     return Transform(x);
+  }
+  // The names of the output columns given the input columns' names (scalers keep them; an
+  // encoder or a selector changes them). REQUIRES: fitted().
+  virtual std::vector<std::string> OutputNames(const std::vector<std::string>& input) const {
+    return input;
   }
   virtual std::unique_ptr<Transformer> CloneUnfitted() const = 0;
 };
@@ -57,6 +83,12 @@ class Classifier : public Estimator {
   // The most probable class of each row (the lowest index on a tie), unless a model defines it
   // otherwise (KNN votes as scikit-learn).
   virtual Labels Predict(const Matrix& x) const;
+  // Predict and PredictProba at once; models whose two answers share costly work (KNN's
+  // neighbour search) override it. The default calls both.
+  virtual void PredictBoth(const Matrix& x, Labels* labels, Matrix* proba) const {
+    *labels = Predict(x);
+    *proba = PredictProba(x);
+  }
   virtual int num_classes() const = 0;
   virtual std::unique_ptr<Classifier> CloneUnfitted() const = 0;
 };
