@@ -1,0 +1,70 @@
+// learn/trees/compiled_trees.hpp: fitted trees packed for prediction.
+//
+// A TreeNodes keeps scikit-learn's layout (one array per attribute), which is what inspection,
+// importances and model files want; walking it touches four arrays per level. CompiledTrees packs
+// every tree's splits into 16-byte nodes (children, feature, a float32 threshold) and the leaves'
+// values into one array, so that a walk touches one cache line per level. The float32 threshold
+// is the largest float32 t32 <= threshold, so float32(x) <= t32 exactly when float32(x) <=
+// threshold: predictions are unchanged.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include <hitscope/trees.hpp>
+
+namespace hitscope::trees {
+
+class CompiledTrees {
+ public:
+  explicit CompiledTrees(std::span<const TreeNodes* const> trees);
+
+  int64_t n_trees() const { return static_cast<int64_t>(roots_.size()); }
+  int values_per_leaf() const { return values_per_leaf_; }
+
+  // The leaf (an index into the leaves of all trees) that a row reaches in `tree`; value(f)
+  // returns the row's float32 value of feature f.
+  template <class Value>
+  int32_t LeafOf(int64_t tree, const Value& value) const {
+    const Node* nodes = nodes_.data();
+    int32_t node = roots_[tree];
+    while (nodes[node].feature >= 0) {
+      const Node& split = nodes[node];
+      node = value(split.feature) <= split.threshold ? split.left : split.right;
+    }
+    return nodes[node].left;
+  }
+  int32_t Leaf(int64_t tree, const float* row) const {
+    return LeafOf(tree, [row](int32_t feature) { return row[feature]; });
+  }
+  // The leaf's values (the TreeNodes' value of that node) and its node id in its tree.
+  std::span<const double> LeafValue(int32_t leaf) const {
+    return {leaf_values_.data() + static_cast<int64_t>(leaf) * values_per_leaf_,
+            static_cast<size_t>(values_per_leaf_)};
+  }
+  int32_t LeafNodeId(int32_t leaf) const { return leaf_node_ids_[leaf]; }
+
+ private:
+  struct Node {
+    int32_t left;  // a split's left child; a leaf's index into the leaves
+    int32_t right;
+    int32_t feature;  // -1 for a leaf
+    float threshold;
+  };
+  std::vector<Node> nodes_;
+  std::vector<int32_t> roots_;
+  std::vector<double> leaf_values_;
+  std::vector<int32_t> leaf_node_ids_;
+  int values_per_leaf_ = 1;
+};
+
+// The largest float32 not above `threshold`.
+float FloatThresholdBelow(double threshold);
+
+// Runs fn(begin, end) over blocks of rows in parallel (a forest predicts a block tree by tree, so
+// that each tree's nodes stay in cache while the block passes through).
+void ForRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& fn);
+
+}  // namespace hitscope::trees
