@@ -1,0 +1,286 @@
+// LoadAudio: librosa.load(path, sr=22050, mono=True, offset=..., duration=...) followed by
+// librosa.util.fix_length to the window, with every way a file can be unusable turned into a
+// message that says which way and what to do.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include <fmt/format.h>
+#include <soxr.h>
+
+#include <hitscope/audio.hpp>
+#include <hitscope/error.hpp>
+
+#include "audio/decoders.hpp"
+#include "audio/simd.hpp"
+
+namespace hitscope {
+namespace {
+
+void ValidateLoadOptions(const AudioLoadOptions& options) {
+  auto fail = [](const std::string& what) { return InvalidArgument("audio loading: " + what); };
+  if (options.sample_rate != 0 && (options.sample_rate < 1000 || options.sample_rate > 384000)) {
+    throw fail(fmt::format("sample rate must be 0 (keep) or 1000..384000 Hz, got {}",
+                           options.sample_rate));
+  }
+  if (!(options.duration_seconds >= 0) || !std::isfinite(options.duration_seconds)) {
+    throw fail(fmt::format("duration must be >= 0 seconds (0: whole file), got {}",
+                           options.duration_seconds));
+  }
+  if (!(options.offset_seconds >= 0) || !std::isfinite(options.offset_seconds)) {
+    throw fail(fmt::format("offset must be >= 0 seconds, got {}", options.offset_seconds));
+  }
+  if (options.max_file_bytes < 1) {
+    throw fail(
+        fmt::format("the file size limit must be >= 1 byte, got {}", options.max_file_bytes));
+  }
+  if (!(options.max_seconds > 0)) {
+    throw fail(fmt::format("the length limit must be > 0 seconds, got {}", options.max_seconds));
+  }
+}
+
+// MP3 by content (an ID3v2 tag or an MPEG frame sync), or by extension when the content is
+// not recognisable (junk before the first frame, which libmpg123 skips).
+bool LooksLikeMp3(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<unsigned char, 4> head{};
+  in.read(reinterpret_cast<char*>(head.data()), head.size());
+  const bool read = in.gcount() >= 2;
+  if (read && head[0] == 'I' && head[1] == 'D' && head[2] == '3') return true;
+  const std::string magic(reinterpret_cast<const char*>(head.data()), head.size());
+  const bool other = magic == "RIFF" || magic == "fLaC" || magic == "OggS" || magic == "FORM";
+  if (other) return false;
+  if (read && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0) return true;
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return ext == ".mp3" || ext == ".mp2" || ext == ".mpga";
+}
+
+std::string Seconds(double seconds) {
+  return fmt::format("{:.2f} s", seconds);
+}
+
+// The largest |x| as float bits: for non-negative floats the integer order is the float order,
+// and an integer maximum vectorises where a float one (NaN rules) does not. A result of
+// 0x7F800000 or more means an infinity or a NaN is present.
+HITSCOPE_VECTOR_CLONES
+uint32_t MaxAbsBits(const float* values, size_t n) {
+  uint32_t top = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, values + i, sizeof(bits));
+    top = std::max(top, bits & 0x7FFFFFFFu);
+  }
+  return top;
+}
+
+}  // namespace
+
+std::vector<float> Resample(std::span<const float> samples, int from_rate, int to_rate) {
+  if (from_rate < 1 || to_rate < 1) {
+    throw InvalidArgument(
+        fmt::format("resampling: rates must be >= 1 Hz, got {} and {}", from_rate, to_rate));
+  }
+  if (from_rate == to_rate || samples.empty()) return {samples.begin(), samples.end()};
+  // librosa.resample(fix=True): ceil(n * to / from) samples.
+  const double ratio = static_cast<double>(to_rate) / from_rate;
+  const size_t out_len = static_cast<size_t>(std::ceil(samples.size() * ratio));
+  std::vector<float> out(out_len, 0.0f);
+  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);  // files already run in parallel
+  size_t done = 0;
+  const soxr_error_t error =
+      soxr_oneshot(from_rate, to_rate, 1, samples.data(), samples.size(), nullptr, out.data(),
+                   out_len, &done, &io, &quality, &runtime);
+  if (error != nullptr) {
+    throw InternalError(
+        fmt::format("libsoxr failed to resample {} Hz to {} Hz: {}", from_rate, to_rate, error));
+  }
+  // A shorter output (the resampler's last partial sample) is padded with zeros, as
+  // librosa.util.fix_length pads.
+  return out;
+}
+
+AudioClip LoadAudio(const std::string& path, const AudioLoadOptions& options) {
+  ValidateLoadOptions(options);
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!std::filesystem::exists(status)) {
+    throw IoError(fmt::format(
+        "missing: '{}' does not exist; check the path (a manifest's relative paths are taken "
+        "from the manifest's folder)",
+        path));
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw IoError(fmt::format("unreadable: '{}' is a folder, not an audio file", path));
+  }
+  const auto file_bytes = static_cast<int64_t>(std::filesystem::file_size(path, error));
+  if (error) {
+    throw IoError(
+        fmt::format("unreadable: cannot read the size of '{}': {}", path, error.message()));
+  }
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) {
+      throw IoError(
+          fmt::format("unreadable: '{}' cannot be opened: {}", path, std::strerror(errno)));
+    }
+  }
+  if (file_bytes == 0) {
+    throw InvalidInput(fmt::format("empty: '{}' is 0 bytes; re-export or download it again", path));
+  }
+  if (file_bytes > options.max_file_bytes) {
+    throw InvalidInput(fmt::format(
+        "too large: '{}' is {:.1f} MB, above the limit of {:.1f} MB; raise --max-file-mb if it "
+        "really is one track",
+        path, file_bytes / 1e6, options.max_file_bytes / 1e6));
+  }
+
+  std::unique_ptr<audio::Decoder> decoder =
+      LooksLikeMp3(path) ? audio::OpenMp3(path) : audio::OpenSndfile(path);
+  const int rate = decoder->sample_rate();
+  const int channels = decoder->channels();
+  if (rate < 1 || channels < 1) {
+    throw InvalidInput(
+        fmt::format("corrupt: '{}' declares {} Hz and {} channels", path, rate, channels));
+  }
+  AudioClip clip;
+  clip.format = decoder->format();
+  clip.source_sample_rate = rate;
+  clip.source_channels = channels;
+  int64_t declared = decoder->declared_frames();
+  bool declared_exact = decoder->declared_exact();
+  // A WAV whose data chunk runs past the end of the file: libsndfile quietly shortens it.
+  const audio::WavDataSizes wav = audio::InspectWavData(path, file_bytes);
+  if (wav.promised > wav.present && clip.format == "WAV") {
+    const double bytes_per_second =
+        static_cast<double>(wav.promised) / std::max<int64_t>(declared, 1) * rate;
+    throw InvalidInput(fmt::format(
+        "truncated: '{}' ends early: its header promises {} bytes of audio but the file holds "
+        "{} ({} of {}); download or export it again",
+        path, wav.promised, wav.present, Seconds(wav.present / bytes_per_second),
+        Seconds(wav.promised / bytes_per_second)));
+  }
+  clip.source_seconds = declared >= 0 ? static_cast<double>(declared) / rate : -1;
+
+  // The window at the file's rate, as librosa.load: int(offset * sr), int(duration * sr).
+  const auto skip = static_cast<int64_t>(options.offset_seconds * rate);
+  const bool whole = options.duration_seconds == 0;
+  const int64_t limit = whole ? static_cast<int64_t>(options.max_seconds * rate)
+                              : static_cast<int64_t>(options.duration_seconds * rate);
+  if (whole && declared_exact && declared - skip > limit) {
+    throw InvalidInput(fmt::format(
+        "too large: '{}' is {} long; whole-file mode reads at most {} (--max-seconds): take a "
+        "window with --duration, or raise the limit",
+        path, Seconds(static_cast<double>(declared) / rate), Seconds(options.max_seconds)));
+  }
+  if (skip > 0) {
+    if (declared >= 0 && skip >= declared) {
+      throw InvalidInput(fmt::format(
+          "empty: '{}' is {} long, so nothing is left after the offset of {}", path,
+          Seconds(static_cast<double>(declared) / rate), Seconds(options.offset_seconds)));
+    }
+    decoder->SeekTo(skip);
+  }
+
+  // Decode and mix down chunk by chunk (librosa.to_mono: the float32 mean of the channels).
+  std::vector<float> mono;
+  if (declared >= 0) mono.reserve(static_cast<size_t>(std::min(declared - skip, limit)) + 1);
+  constexpr int64_t kChunk = 16384;
+  std::vector<float> interleaved(static_cast<size_t>(kChunk) * channels);
+  const float scale = static_cast<float>(channels);
+  for (;;) {
+    const int64_t room = (whole ? limit + 1 : limit) - static_cast<int64_t>(mono.size());
+    if (room <= 0) break;
+    const int64_t got = decoder->Read(interleaved.data(), std::min(kChunk, room));
+    if (got <= 0) break;
+    const size_t base = mono.size();
+    mono.resize(base + static_cast<size_t>(got));
+    float* out = mono.data() + base;
+    const float* in = interleaved.data();
+    if (channels == 1) {
+      std::copy(in, in + got, out);
+    } else if (channels == 2) {
+      for (int64_t f = 0; f < got; ++f) out[f] = (in[2 * f] + in[2 * f + 1]) / scale;
+    } else {
+      for (int64_t f = 0; f < got; ++f) {
+        const float* frame = in + f * channels;
+        float sum = frame[0];
+        for (int c = 1; c < channels; ++c) sum += frame[c];
+        out[f] = sum / scale;
+      }
+    }
+  }
+  const auto decoded = static_cast<int64_t>(mono.size());
+  if (whole && decoded > limit) {
+    throw InvalidInput(fmt::format(
+        "too large: '{}' is longer than {}, the most whole-file mode reads (--max-seconds): "
+        "take a window with --duration, or raise the limit",
+        path, Seconds(options.max_seconds)));
+  }
+  if (decoded == 0) {
+    throw InvalidInput(fmt::format(
+        "empty: '{}' holds no audio samples{}; re-export it", path,
+        skip > 0 ? fmt::format(" after the offset of {}", Seconds(options.offset_seconds)) : ""));
+  }
+  if (declared_exact) {
+    const int64_t expected = std::min(declared - skip, whole ? declared - skip : limit);
+    if (decoded < expected) {
+      throw InvalidInput(fmt::format(
+          "truncated: '{}' ends after {} of audio, but its header promises {}; download or "
+          "export it again",
+          path, Seconds(static_cast<double>(skip + decoded) / rate),
+          Seconds(static_cast<double>(declared) / rate)));
+    }
+  }
+  // Peak level and finiteness in one pass; the position only when something is wrong.
+  const uint32_t peak_bits = MaxAbsBits(mono.data(), mono.size());
+  const bool non_finite = peak_bits >= 0x7F800000u;
+  float peak;
+  std::memcpy(&peak, &peak_bits, sizeof(peak));
+  if (non_finite) {
+    for (int64_t i = 0; i < decoded; ++i) {
+      const float value = mono[i];
+      if (std::isfinite(value)) continue;
+      throw InvalidInput(fmt::format(
+          "invalid samples: '{}' has a {} sample at {}; the file is damaged (floating-point "
+          "audio must be finite)",
+          path, std::isnan(value) ? "NaN" : "infinite",
+          Seconds(static_cast<double>(skip + i) / rate)));
+    }
+  }
+  clip.peak_dbfs = peak > 0 ? 20.0 * std::log10(static_cast<double>(peak))
+                            : -std::numeric_limits<double>::infinity();
+  if (clip.peak_dbfs < options.silence_threshold_dbfs) {
+    throw InvalidInput(fmt::format(
+        "silent: '{}' peaks at {} dBFS in the {} analysed, below the silence threshold of {} "
+        "dBFS; check the file, or lower --silence-threshold",
+        path, peak > 0 ? fmt::format("{:.1f}", clip.peak_dbfs) : std::string("-inf"),
+        Seconds(static_cast<double>(decoded) / rate), options.silence_threshold_dbfs));
+  }
+  clip.decoded_seconds = static_cast<double>(decoded) / rate;
+
+  const int target = options.sample_rate == 0 ? rate : options.sample_rate;
+  clip.sample_rate = target;
+  if (rate == target) {
+    clip.samples = std::move(mono);
+  } else {
+    clip.samples = Resample(mono, rate, target);
+  }
+  mono = {};
+  if (!whole && options.pad_to_duration) {
+    const auto window = static_cast<int64_t>(options.duration_seconds * target);
+    const auto have = static_cast<int64_t>(clip.samples.size());
+    if (have < window) clip.padded_seconds = static_cast<double>(window - have) / target;
+    clip.samples.resize(static_cast<size_t>(window), 0.0f);
+  }
+  return clip;
+}
+
+}  // namespace hitscope
