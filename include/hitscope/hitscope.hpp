@@ -51,6 +51,8 @@
 //                 mel, dB), PNG / .npy outputs, and the batch job behind `hitscope spectrogram`.
 //   cnn.hpp       the study's CNN on spectrograms (LibTorch behind a torch-free facade):
 //                 honest training, scores, model files, prediction from audio.
+//   registry.hpp  the model registry (SQLite): versions with data hash, config, metrics; promotion.
+//   serve.hpp     the HTTP prediction server behind `hitscope serve` (API, web page, metrics).
 //   generate.hpp  synthetic catalogues in the five-file Beatport/Spotify layout.
 //   integrate.hpp joining the five files into one track table.
 //
