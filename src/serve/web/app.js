@@ -164,19 +164,28 @@
     state.pending = setTimeout(predict, 150);
   }
 
+  // Two requests: the class and probabilities first (fast), then the contributions, which for a
+  // deep forest's exact TreeSHAP can take much longer; the chart says so while it waits.
   async function predict() {
     if (!state.model) return;
     const sequence = ++state.sequence;
+    const path = '/models/' + encodeURIComponent(state.model.name) + '/predict';
+    const track = readTrack();
+    const ask = (contributions) => call(path, {
+      method: 'POST',
+      headers: headers({'Content-Type': 'application/json'}),
+      body: JSON.stringify({track: track, contributions: contributions}),
+    });
     setState('predicting');
     try {
-      const answer = await call('/models/' + encodeURIComponent(state.model.name) + '/predict', {
-        method: 'POST',
-        headers: headers({'Content-Type': 'application/json'}),
-        body: JSON.stringify({track: readTrack(), contributions: state.model.features.length}),
-      });
+      const answer = await ask(0);
       if (sequence !== state.sequence) return;
       showError(null);
       showPrediction(answer);
+      $('contribution-method').textContent = '(computing...)';
+      const explained = await ask(state.model.features.length);
+      if (sequence !== state.sequence) return;
+      drawContributions(explained.prediction.contributions);
       setState('predicted');
     } catch (problem) {
       if (sequence !== state.sequence) return;
@@ -214,7 +223,6 @@
     } else {
       $('result-class').textContent = 'popularity ' + Number(prediction.popularity).toFixed(1);
     }
-    drawContributions(prediction.contributions);
   }
 
   function drawContributions(contributions) {
