@@ -16,21 +16,10 @@ namespace {
 
 using testing::AudioFormat;
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing::CliRun;
 
 CliRun Hitscope(const std::string& args, const testing::TempDir& dir) {
-  const std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
-  const std::string command =
-      std::string(HITSCOPE_CLI) + " " + args + " >" + out + " 2>" + err + " </dev/null";
-  const int status = std::system(command.c_str());
-  CliRun run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::ReadText(out),
-             testing::ReadText(err)};
-  std::filesystem::remove(out);
-  std::filesystem::remove(err);
-  return run;
+  return testing::RunCommand(std::string(HITSCOPE_CLI) + " " + args, dir);
 }
 
 bool Contains(const std::string& text, const std::string& part) {

@@ -11,21 +11,10 @@
 namespace hitscope {
 namespace {
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing::CliRun;
 
 CliRun Hitscope(const std::string& args, const testing::TempDir& dir) {
-  std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
-  std::string command =
-      std::string(HITSCOPE_CLI) + " " + args + " >" + out + " 2>" + err + " </dev/null";
-  int status = std::system(command.c_str());
-  CliRun run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::ReadText(out),
-             testing::ReadText(err)};
-  std::filesystem::remove(out);
-  std::filesystem::remove(err);
-  return run;
+  return testing::RunCommand(std::string(HITSCOPE_CLI) + " " + args, dir);
 }
 
 const std::string kBundled = testing::SourcePath("data/spotify_songs.csv");

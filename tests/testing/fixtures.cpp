@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace hitscope::testing {
@@ -51,6 +53,16 @@ std::string ReadText(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+CliRun RunCommand(const std::string& command_line, const TempDir& dir) {
+  const std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
+  const std::string command = command_line + " >" + out + " 2>" + err + " </dev/null";
+  const int status = std::system(command.c_str());
+  CliRun run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadText(out), ReadText(err)};
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return run;
 }
 
 std::vector<std::string> ListDir(const std::string& path) {

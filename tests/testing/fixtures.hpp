@@ -36,6 +36,16 @@ std::vector<std::string> ListDir(const std::string& path);
 std::string SourcePath(const std::string& relative);
 std::string BinaryPath(const std::string& relative);
 
+// What one command line gave: its exit code (-1 when a signal ended it), stdout and stderr.
+struct CliRun {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs `command_line` through the shell with stdin from /dev/null, capturing both streams in
+// files under `dir` (removed afterwards). The CLI tests wrap it as Hitscope(args, dir).
+CliRun RunCommand(const std::string& command_line, const TempDir& dir);
+
 // Runs `fn`, expects a hitscope::Error of `kind` whose message contains every one of `parts`.
 void ExpectError(const std::function<void()>& fn, ErrorKind kind,
                  const std::vector<std::string>& parts);
