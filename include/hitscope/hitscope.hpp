@@ -55,6 +55,8 @@
 //   serve.hpp     the HTTP prediction server behind `hitscope serve` (API, web page, metrics).
 //   generate.hpp  synthetic catalogues in the five-file Beatport/Spotify layout.
 //   integrate.hpp joining the five files into one track table.
+//   study.hpp     the whole study in one call (`hitscope study`): exploration, clusters, honest
+//                 models, the leakage demonstration, importances, regression; report, JSON, model.
 //
 // A typical session:
 //   hitscope::Table tracks = hitscope::ReadCsv("data/spotify_songs.csv");
@@ -103,6 +105,7 @@
 #include <hitscope/shap.hpp>
 #include <hitscope/split.hpp>
 #include <hitscope/stats.hpp>
+#include <hitscope/study.hpp>
 #include <hitscope/sweep.hpp>
 #include <hitscope/table.hpp>
 #include <hitscope/trees.hpp>
