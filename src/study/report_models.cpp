@@ -97,7 +97,6 @@ Section ModelsSection(const StudyResult& r) {
     section.summary = "Not run (the models section is off, or no protocol could run).";
     return section;
   }
-  const std::vector<std::string> findings = r.Findings();
   section.summary = fmt::format(
       "{} classifiers under {} protocol(s), every step fitted on training rows only. Classes: {}. "
       "The best by honest macro-F1 under {} is {}; it is saved as the study's model file.",
@@ -108,45 +107,27 @@ Section ModelsSection(const StudyResult& r) {
   section.blocks.push_back(
       Block::Table("Scores of every classifier under every protocol", ScoreTable(r.classifiers)));
 
-  // macro-F1 per classifier, one series per protocol.
-  std::vector<std::string> protocols, names;
-  for (const auto& run : r.classifiers) {
-    std::string p = run.evaluation.protocol.Describe();
-    if (std::find(protocols.begin(), protocols.end(), p) == protocols.end()) protocols.push_back(p);
-    if (std::find(names.begin(), names.end(), run.name) == names.end()) names.push_back(run.name);
-  }
+  // macro-F1 per classifier and protocol: one bar each (grouped by protocol), with its interval.
   Chart chart;
   chart.id = Id("classifiers");
   chart.title = "Honest macro-F1 by classifier and protocol";
   chart.kind = ChartKind::kIntervals;
-  chart.x_title = "classifier";
+  chart.bars = true;
+  chart.x_title = "classifier (protocol)";
   chart.y_title = "macro-F1";
-  chart.data.columns = {"classifier"};
-  for (const auto& p : protocols) {
-    chart.data.columns.push_back(p);
-    chart.data.columns.push_back(p + " lower");
-    chart.data.columns.push_back(p + " upper");
-    chart.series.push_back(p);
-  }
-  for (const auto& name : names) {
-    std::vector<report::Cell> row = {Text(name)};
-    for (const auto& p : protocols) {
-      const StudyEvaluation* found = nullptr;
-      for (const auto& run : r.classifiers) {
-        if (run.name == name && run.evaluation.protocol.Describe() == p) found = &run;
-      }
-      if (found) {
-        AddInterval(&row, found->evaluation.Score("macro_f1"));
-      } else {
-        row.insert(row.end(), {Num(NAN), Num(NAN), Num(NAN)});
-      }
-    }
+  chart.data.columns = {"classifier", "macro-F1", "lower", "upper"};
+  chart.series = {"macro-F1 (whiskers: 95 % interval)"};
+  for (const auto& run : r.classifiers) {
+    std::vector<report::Cell> row = {
+        Text(run.name + " (" + run.evaluation.protocol.ToString() + ")")};
+    AddInterval(&row, run.evaluation.Score("macro_f1"));
     chart.data.AddRow(std::move(row));
   }
   chart.caption =
-      "Points: mean macro-F1 over the splits; bars: 95 % intervals (Nadeau-Bengio corrected). "
+      "Bars: mean macro-F1 over the splits; whiskers: 95 % intervals (Nadeau-Bengio corrected). "
       "A protocol whose scores fall below the stratified ones exposes what the stratified "
       "split lets a model memorise.";
+  chart.height = 380;
   section.blocks.push_back(Block::Figure(std::move(chart)));
 
   for (const auto& run : r.classifiers) {
@@ -211,19 +192,21 @@ Section ModelsSection(const StudyResult& r) {
         Block::Table("Imbalance strategies and scalers", ScoreTable(r.imbalance)));
     Chart c;
     c.id = Id("imbalance");
-    c.title = "Imbalance strategies and scalers: honest macro-F1 and balanced accuracy";
+    c.title = "Imbalance strategies and scalers: honest macro-F1";
     c.kind = ChartKind::kIntervals;
     c.x_title = "pipeline";
     c.y_title = "score";
-    c.data.columns = {"pipeline", "macro-F1", "lo", "hi", "balanced accuracy", "lo2", "hi2"};
-    c.series = {"macro-F1", "balanced accuracy"};
+    c.bars = true;
+    c.data.columns = {"pipeline", "macro-F1", "lower", "upper"};
+    c.series = {"macro-F1 (whiskers: 95 % interval)"};
     for (const auto& run : r.imbalance) {
       std::vector<report::Cell> row = {Text(run.name)};
       AddInterval(&row, run.evaluation.Score("macro_f1"));
-      AddInterval(&row, run.evaluation.Score("balanced_accuracy"));
       c.data.AddRow(std::move(row));
     }
-    c.caption = "Means with 95 % intervals. Overlapping intervals: the choice hardly matters here.";
+    c.caption =
+        "Means with 95 % intervals; balanced accuracy is in the table. Overlapping "
+        "intervals: the choice hardly matters here.";
     c.height = 360;
     section.blocks.push_back(Block::Figure(std::move(c)));
   }
