@@ -320,6 +320,8 @@ class RandomForestClassifier final : public Classifier, public TreeModel {
   void Fit(const Matrix& x, std::span<const int32_t> y,
            std::span<const double> sample_weight = {}) override;
   Matrix PredictProba(const Matrix& x) const override;
+  // PredictProba and its most probable class (the lowest on a tie), walking the trees once.
+  void PredictBoth(const Matrix& x, Labels* labels, Matrix* proba) const override;
   int num_classes() const override { return num_classes_; }
   std::unique_ptr<Classifier> CloneUnfitted() const override;
   EstimatorState SaveState() const override;

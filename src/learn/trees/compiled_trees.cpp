@@ -39,6 +39,28 @@ CompiledTrees::CompiledTrees(std::span<const TreeNodes* const> trees) {
   }
 }
 
+void CompiledTrees::Leaves(int64_t tree, const float* rows, int64_t stride, int64_t count,
+                           int32_t* out) const {
+  constexpr int64_t kLanes = 16;
+  const Node* nodes = nodes_.data();
+  for (int64_t base = 0; base < count; base += kLanes) {
+    const int64_t lanes = std::min(kLanes, count - base);
+    int32_t node[kLanes];
+    for (int64_t lane = 0; lane < lanes; ++lane) node[lane] = roots_[tree];
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (int64_t lane = 0; lane < lanes; ++lane) {
+        const Node& split = nodes[node[lane]];
+        if (split.feature < 0) continue;
+        const float value = rows[(base + lane) * stride + split.feature];
+        node[lane] = value <= split.threshold ? split.left : split.right;
+        moved = true;
+      }
+    }
+    for (int64_t lane = 0; lane < lanes; ++lane) out[base + lane] = nodes[node[lane]].left;
+  }
+}
+
 void ForRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& fn) {
   constexpr int64_t kBlock = 256;
   ParallelFor(static_cast<size_t>((rows + kBlock - 1) / kBlock), 1, [&](size_t b0, size_t b1) {

@@ -39,6 +39,10 @@ class CompiledTrees {
   int32_t Leaf(int64_t tree, const float* row) const {
     return LeafOf(tree, [row](int32_t feature) { return row[feature]; });
   }
+  // Leaf() of `count` rows (row r at rows + r * stride) in `tree`, out[r]. The rows walk down in
+  // lockstep groups, so their cache misses on a large tree overlap instead of queueing: several
+  // times faster for batches on deep forests, the same leaves.
+  void Leaves(int64_t tree, const float* rows, int64_t stride, int64_t count, int32_t* out) const;
   // The leaf's values (the TreeNodes' value of that node) and its node id in its tree.
   std::span<const double> LeafValue(int32_t leaf) const {
     return {leaf_values_.data() + static_cast<int64_t>(leaf) * values_per_leaf_,

@@ -251,10 +251,13 @@ Matrix RandomForestClassifier::PredictProba(const Matrix& x) const {
   trees::ForRowBlocks(x.rows(), [&](int64_t begin, int64_t end) {
     // Tree by tree over the block, so that each tree's nodes stay in cache; each row still sums
     // its trees in tree order.
+    std::vector<int32_t> leaves(static_cast<size_t>(end - begin));
     for (int64_t t = 0; t < compiled_->n_trees(); ++t) {
+      compiled_->Leaves(t, rows.data() + begin * n_features_, n_features_, end - begin,
+                        leaves.data());
       for (int64_t row = begin; row < end; ++row) {
-        const float* values = rows.data() + row * n_features_;
-        std::span<const double> leaf = compiled_->LeafValue(compiled_->Leaf(t, values));
+        std::span<const double> leaf =
+            compiled_->LeafValue(leaves[static_cast<size_t>(row - begin)]);
         double sum = 0;
         for (double v : leaf) sum += v;
         if (sum == 0) sum = 1;
@@ -267,6 +270,20 @@ Matrix RandomForestClassifier::PredictProba(const Matrix& x) const {
     }
   });
   return out;
+}
+
+void RandomForestClassifier::PredictBoth(const Matrix& x, Labels* labels, Matrix* proba) const {
+  *proba = PredictProba(x);
+  // Classifier::Predict's rule (the first largest), without walking the trees a second time.
+  labels->assign(static_cast<size_t>(proba->rows()), 0);
+  for (int64_t row = 0; row < proba->rows(); ++row) {
+    const double* p = proba->Row(row);
+    int32_t best = 0;
+    for (int32_t k = 1; k < proba->cols(); ++k) {
+      if (p[k] > p[best]) best = k;
+    }
+    (*labels)[static_cast<size_t>(row)] = best;
+  }
 }
 
 std::unique_ptr<Classifier> RandomForestClassifier::CloneUnfitted() const {

@@ -35,6 +35,33 @@ TEST(RandomForestTest, SameForestOnOneAndTwoThreads) {
   EXPECT_TRUE(std::equal(proba[0].data().begin(), proba[0].data().end(), proba[1].data().begin()));
 }
 
+// Batches walk the trees in lockstep groups of 16 rows (CompiledTrees::Leaves): at awkward sizes
+// around the group and block widths, every row gets what it gets alone, and PredictBoth agrees
+// with Predict and PredictProba.
+TEST(RandomForestTest, BatchesAgreeWithSingleRowsAtAwkwardSizes) {
+  auto data = MakeTracks(700, 6, 3, 11);
+  RandomForestClassifier forest(SmallForest(12));
+  forest.Fit(data.x, data.y);
+  for (int64_t rows : {1, 3, 7, 15, 16, 17, 31, 33, 255, 257, 700}) {
+    Matrix x(rows, data.x.cols());
+    std::copy(data.x.Row(0), data.x.Row(0) + rows * data.x.cols(), x.Row(0));
+    Matrix batch = forest.PredictProba(x);
+    for (int64_t row = 0; row < rows; ++row) {
+      Matrix one(1, x.cols());
+      std::copy(x.Row(row), x.Row(row) + x.cols(), one.Row(0));
+      Matrix alone = forest.PredictProba(one);
+      for (int64_t k = 0; k < batch.cols(); ++k) {
+        ASSERT_EQ(batch(row, k), alone(0, k)) << rows << " rows, row " << row;
+      }
+    }
+    Labels labels;
+    Matrix proba;
+    forest.PredictBoth(x, &labels, &proba);
+    EXPECT_EQ(labels, forest.Predict(x)) << rows;
+    EXPECT_TRUE(std::equal(proba.data().begin(), proba.data().end(), batch.data().begin()));
+  }
+}
+
 TEST(RandomForestTest, OutOfBagScoreEstimatesHeldOutAccuracy) {
   auto train = MakeTracks(3000, 6, 3, 2);
   auto test = MakeTracks(3000, 6, 3, 3);
