@@ -47,6 +47,7 @@ void AddServeCommand(CLI::App& app, const GlobalFlags& flags) {
   struct Args {
     ServeOptions options;
     std::string token_file;
+    bool no_access_log = false;
   };
   auto args = std::make_shared<Args>();
   ServeOptions& options = args->options;
@@ -84,7 +85,7 @@ void AddServeCommand(CLI::App& app, const GlobalFlags& flags) {
       ->add_option("--reload-interval-ms", options.reload_interval_ms,
                    "How often the models' source is checked for a new version")
       ->capture_default_str();
-  command->add_flag("--no-access-log{false}", options.access_log,
+  command->add_flag("--no-access-log", args->no_access_log,
                     "Do not log one line per request on stderr");
   command->footer(
       "Endpoints: GET / (web page), /health, /models, /models/NAME, /openapi.json, /metrics;\n"
@@ -107,7 +108,7 @@ void AddServeCommand(CLI::App& app, const GlobalFlags& flags) {
     }
     ServeOptions serve = args->options;
     if (!args->token_file.empty()) serve.token = ReadToken(args->token_file);
-    if (flags.quiet) serve.access_log = false;
+    if (flags.quiet || args->no_access_log) serve.access_log = false;
 
     // Blocked before any thread starts, so every thread inherits the mask and only sigwait
     // below receives these signals.
