@@ -2,7 +2,6 @@
 // removing versions; a server process on a free port serving a registry, picking up a promotion
 // without a restart, guarded by a token file, and finishing a request in flight on SIGTERM.
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -21,21 +20,10 @@ using nlohmann::json;
 using testing::Http;
 using testing::HttpAnswer;
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using testing::CliRun;
 
 CliRun Hitscope(const std::string& args, const testing::TempDir& dir) {
-  std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
-  std::string command =
-      std::string(HITSCOPE_CLI) + " " + args + " >" + out + " 2>" + err + " </dev/null";
-  int status = std::system(command.c_str());
-  CliRun run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::ReadText(out),
-             testing::ReadText(err)};
-  std::filesystem::remove(out);
-  std::filesystem::remove(err);
-  return run;
+  return testing::RunCommand(std::string(HITSCOPE_CLI) + " " + args, dir);
 }
 
 // `hitscope serve ARGS --port 0` as a child process; the port is read from its first stdout line.
