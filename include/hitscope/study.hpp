@@ -65,6 +65,7 @@ struct StudyConfig {
 
   // [budget] Row limits of the expensive steps (a seeded sample above them; 0: no limit).
   int64_t model_rows = 100000;     // rows the classifiers, sweeps and leakage see
+  int64_t knn_rows = 40000;        // rows of KNN (its cross-validation and k sweep)
   int64_t search_rows = 5000;      // rows of the KNN random search
   int64_t resample_rows = 10000;   // rows of the imbalance comparison and leakage demonstration
   int64_t cluster_rows = 100000;   // rows clustered by k-means, bisecting k-means and BIRCH

@@ -174,6 +174,8 @@ class_names = []    # empty: low, medium, high
 [budget]
 # Above these row counts a step works on a seeded sample (and the report says so); 0: no limit.
 model_rows = 100000       # classifiers, sweeps, leakage demonstration, regression
+knn_rows = 40000          # KNN's cross-validation and k sweep (exact neighbour search in
+                          # 12 dimensions grows faster than the rows)
 search_rows = 5000        # the KNN random search
 resample_rows = 10000     # the imbalance comparison and the leakage demonstration (SMOTE + Tomek
                           # links need neighbour searches on every training part)
@@ -272,9 +274,10 @@ StudyConfig ParseStudyConfigText(const std::string& text, const std::string& nam
   if (const auto* t = r.Section(root, "budget")) {
     const std::string p = "budget.";
     r.CheckKeys(*t, p,
-                {"model_rows", "search_rows", "resample_rows", "cluster_rows", "dbscan_rows",
-                 "silhouette_rows", "silhouette_repeats", "shap_rows"});
+                {"model_rows", "knn_rows", "search_rows", "resample_rows", "cluster_rows",
+                 "dbscan_rows", "silhouette_rows", "silhouette_repeats", "shap_rows"});
     r.Integer(*t, "model_rows", p, &c.model_rows);
+    r.Integer(*t, "knn_rows", p, &c.knn_rows);
     r.Integer(*t, "search_rows", p, &c.search_rows);
     r.Integer(*t, "resample_rows", p, &c.resample_rows);
     r.Integer(*t, "cluster_rows", p, &c.cluster_rows);

@@ -42,6 +42,7 @@ json Config(const StudyConfig& c) {
             {"class_names", c.class_names}}},
           {"budget",
            {{"model_rows", c.model_rows},
+            {"knn_rows", c.knn_rows},
             {"search_rows", c.search_rows},
             {"resample_rows", c.resample_rows},
             {"cluster_rows", c.cluster_rows},

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -89,8 +90,18 @@ StudyEvaluation Evaluate(const std::string& name, const Dataset& data, const Pip
   return out;
 }
 
+// KNN's data: its exact neighbour searches grow faster than the rows, so it has its own budget.
+const Dataset& KnnData(const Dataset& data, const StudyConfig& c, StudyResult* result,
+                       std::optional<Dataset>* sample) {
+  if (c.knn_rows <= 0 || data.rows() <= c.knn_rows) return data;
+  if (!*sample)
+    *sample = SampleDataset(data, c.knn_rows, c.seed + 3, "KNN and its k sweep", result);
+  return **sample;
+}
+
 void Classifiers(const Dataset& data, const StudyConfig& c, StudyResult* result,
-                 const std::function<void(const std::string&)>& step) {
+                 const std::function<void(const std::string&)>& step,
+                 std::optional<Dataset>* knn_sample) {
   for (size_t p = 0; p < c.protocols.size(); ++p) {
     Protocol protocol = Protocol::Parse(c.protocols[p], c.seed);
     step("classifiers: " + protocol.Describe());
@@ -107,7 +118,8 @@ void Classifiers(const Dataset& data, const StudyConfig& c, StudyResult* result,
       continue;
     }
     for (const auto& name : c.classifiers) {
-      result->classifiers.push_back(Evaluate(name, data, ModelSpec(c, name), protocol));
+      const Dataset& rows = name == "knn" ? KnnData(data, c, result, knn_sample) : data;
+      result->classifiers.push_back(Evaluate(name, rows, ModelSpec(c, name), protocol));
     }
   }
   // The best model: the highest honest macro-F1 under the first protocol that ran.
@@ -127,7 +139,8 @@ void Classifiers(const Dataset& data, const StudyConfig& c, StudyResult* result,
 }
 
 void Sweeps(const Dataset& data, const StudyConfig& c, StudyResult* result,
-            const std::function<void(const std::string&)>& step) {
+            const std::function<void(const std::string&)>& step,
+            std::optional<Dataset>* knn_sample) {
   const Protocol holdout = Protocol::Parse("holdout:0.2", c.seed);
   auto has = [&](const char* name) {
     return std::find(c.classifiers.begin(), c.classifiers.end(), name) != c.classifiers.end();
@@ -138,7 +151,8 @@ void Sweeps(const Dataset& data, const StudyConfig& c, StudyResult* result,
     o.param = "k";
     for (int k : c.knn_sweep) o.values.push_back(std::to_string(k));
     o.protocol = holdout;
-    result->knn_sweep = SweepParameter(data, ModelSpec(c, "knn"), o);
+    result->knn_sweep =
+        SweepParameter(KnnData(data, c, result, knn_sample), ModelSpec(c, "knn"), o);
     if (c.knn_search_candidates > 0) {
       Dataset small = SampleDataset(data, c.search_rows, c.seed + 1, "KNN random search", result);
       SearchOptions s;
@@ -334,8 +348,9 @@ void RunModelSections(const Table& table, const Dataset& all, const StudyConfig&
     }
     data = SampleDataset(data, c.model_rows, c.seed, "classifiers, sweeps and importance", result);
     if (models) {
-      Classifiers(data, c, result, step);
-      Sweeps(data, c, result, step);
+      std::optional<Dataset> knn_sample;
+      Classifiers(data, c, result, step, &knn_sample);
+      Sweeps(data, c, result, step, &knn_sample);
       Imbalance(data, c, result, step);
       BestModel(table, data, result, step);
     }
