@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "learn/preprocess/numpy_sum.hpp"
+
 namespace hitscope::cluster {
 
 NumpyRandomState::NumpyRandomState(uint32_t seed) {
@@ -76,34 +78,6 @@ std::vector<int64_t> NumpyRandomState::Permutation(int64_t n) {
   return values;
 }
 
-namespace {
-
-// numpy's pairwise_sum for float64 (loops_utils.h): 8 accumulators up to 128 values, halving
-// (on multiples of 8) above.
-double PairwiseSum(const double* a, int64_t n) {
-  if (n < 8) {
-    double result = 0.;
-    for (int64_t i = 0; i < n; ++i) result += a[i];
-    return result;
-  }
-  if (n <= 128) {
-    double r[8];
-    for (int j = 0; j < 8; ++j) r[j] = a[j];
-    int64_t i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (int j = 0; j < 8; ++j) r[j] += a[i + j];
-    }
-    double result = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) result += a[i];
-    return result;
-  }
-  int64_t half = n / 2;
-  half -= half % 8;
-  return PairwiseSum(a, half) + PairwiseSum(a + half, n - half);
-}
-
-}  // namespace
-
 double NumpySum(std::span<const double> values) {
   // The reduction runs in buffers of 8192 values (numpy's default buffer size); each buffer is
   // summed pairwise and added to the running result.
@@ -111,7 +85,7 @@ double NumpySum(std::span<const double> values) {
   const auto n = static_cast<int64_t>(values.size());
   double result = 0.;
   for (int64_t start = 0; start < n; start += kBuffer) {
-    result += PairwiseSum(values.data() + start, std::min(kBuffer, n - start));
+    result += learn::NumpyPairwiseSum(values.data() + start, std::min(kBuffer, n - start));
   }
   return result;
 }
