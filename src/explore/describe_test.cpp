@@ -25,7 +25,8 @@ TEST(DescribeTest, NumericKnownAnswer) {
 TEST(DescribeTest, CategoricalTopIsFirstAmongTies) {
   Table table({"s"},
               std::vector<Column>{MakeStringColumn({"b", "a", "a", "b", "c", std::nullopt})});
-  const auto& s = Describe(table).columns[0];
+  const DescribeResult result = Describe(table);
+  const auto& s = result.columns[0];
   EXPECT_FALSE(s.numeric);
   EXPECT_EQ(s.count, 5);
   EXPECT_EQ(s.unique, 3);
@@ -36,7 +37,8 @@ TEST(DescribeTest, CategoricalTopIsFirstAmongTies) {
 TEST(DescribeTest, DatesKeepTheirPrecision) {
   Table table({"d"},
               std::vector<Column>{MakeDateColumn({"2012", "2012-01-01", "2012", "1999-05"})});
-  const auto& d = Describe(table).columns[0];
+  const DescribeResult result = Describe(table);
+  const auto& d = result.columns[0];
   EXPECT_EQ(d.unique, 3) << "'2012' and '2012-01-01' are different values";
   EXPECT_EQ(d.top, "2012");
   EXPECT_EQ(d.first, "1999-05");
