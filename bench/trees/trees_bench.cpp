@@ -3,13 +3,15 @@
 // popularity classes (low <= 33 < medium <= 66 < high), drops rows with a missing feature,
 // splits 80/20 with numpy's
 // RandomState(0).permutation (the same rows as the Python side), then times one workload and
-// prints one JSON line: seconds, test accuracy, peak resident memory.
+// prints one JSON line: seconds, test accuracy, peak resident memory, and for tree and forest a
+// digest of the trees (equal digests: node-for-node equal trees).
 //
 //   trees_bench FILE tree|tree_hist|forest|forest_hist|permutation|xgboost_hist [--threads N]
 //               [--trees N] [--depth N]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -47,6 +49,29 @@ double CpuSeconds() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// FNV-1a over the bytes of every node array of the trees: equal digests mean node-for-node equal
+// trees (features, thresholds, impurities, counts, values), to compare builds of the trees code.
+uint64_t TreesDigest(const std::vector<hitscope::TreeNodes>& trees) {
+  uint64_t hash = 1469598103934665603ULL;
+  auto add = [&](const auto& values) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+    for (size_t i = 0; i < values.size() * sizeof(values[0]); ++i) {
+      hash = (hash ^ bytes[i]) * 1099511628211ULL;
+    }
+  };
+  for (const hitscope::TreeNodes& tree : trees) {
+    add(tree.left);
+    add(tree.right);
+    add(tree.feature);
+    add(tree.threshold);
+    add(tree.impurity);
+    add(tree.n_node_samples);
+    add(tree.weighted_n_node_samples);
+    add(tree.value);
+  }
+  return hash;
 }
 
 double Accuracy(const hitscope::Labels& predicted, const hitscope::Labels& truth) {
@@ -119,6 +144,7 @@ int main(int argc, char** argv) {
       tree.Fit(x_train, y_train);
       accuracy = Accuracy(tree.Predict(x_test), y_test);
       nodes = tree.tree().node_count();
+      extra = fmt::format(", \"digest\": \"{:016x}\"", TreesDigest({tree.tree()}));
     } else if (workload == "forest" || workload == "forest_hist") {
       hitscope::RandomForestOptions options;
       options.n_estimators = trees;
@@ -127,6 +153,7 @@ int main(int argc, char** argv) {
       forest.Fit(x_train, y_train);
       accuracy = Accuracy(forest.Predict(x_test), y_test);
       for (const auto& tree : forest.trees()) nodes += tree.node_count();
+      extra = fmt::format(", \"digest\": \"{:016x}\"", TreesDigest(forest.trees()));
     } else if (workload == "xgboost_hist") {
       // XGBoost 1.7 through hitscope's wrapper, as the Python side's XGBClassifier.
       hitscope::XGBoostOptions options;
