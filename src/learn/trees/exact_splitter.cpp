@@ -41,6 +41,19 @@ ScanContext MakeScanContext(const TrainingSet& data, std::span<const double> wei
   return context;
 }
 
+std::unique_ptr<ExactScratch> ExactScratchPool::Take() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (free_.empty()) return std::make_unique<ExactScratch>();
+  std::unique_ptr<ExactScratch> scratch = std::move(free_.back());
+  free_.pop_back();
+  return scratch;
+}
+
+void ExactScratchPool::Give(std::unique_ptr<ExactScratch> scratch) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  free_.push_back(std::move(scratch));
+}
+
 bool WorthParallel(int64_t rows, size_t features) {
   // Below this much work per node, handing features to other threads costs more than it saves.
   return features > 1 && rows * static_cast<int64_t>(features) >= (int64_t{1} << 16) &&
@@ -48,8 +61,12 @@ bool WorthParallel(int64_t rows, size_t features) {
 }
 
 ExactSplitter::ExactSplitter(const TrainingSet& data, std::span<const double> weights,
-                             const PresortedColumns& presorted, const SplitLimits& limits)
-    : data_(data), weights_(weights), limits_(limits) {
+                             const PresortedColumns& presorted, const SplitLimits& limits,
+                             ExactScratch* scratch)
+    : data_(data),
+      weights_(weights),
+      limits_(limits),
+      scratch_(scratch != nullptr ? scratch : &own_scratch_) {
   std::vector<uint64_t> nonzero(static_cast<size_t>((data.rows + 63) / 64), 0);
   for (int64_t row = 0; row < data.rows; ++row) {
     weighted_n_samples_ += weights[row];
@@ -58,37 +75,64 @@ ExactSplitter::ExactSplitter(const TrainingSet& data, std::span<const double> we
       nonzero[row / 64] |= uint64_t{1} << (row % 64);
     }
   }
-  const size_t n = rows_.size();
+  const auto n = static_cast<int64_t>(rows_.size());
   if (data.classification()) {
     PackWeightsAndClasses(weights, data.labels, data.n_classes, &codes_);
   }
   embedded_ = !codes_.empty() && data.rows < kMaxEmbeddedRows;
-  columns_[0].resize(static_cast<size_t>(data.features));
-  columns_[1].resize(static_cast<size_t>(data.features));
-  ParallelTasks(columns_[0].size(), [&](size_t feature) {
-    columns_[1][feature].resize(n);
-    std::vector<SortedEntry>& column = columns_[0][feature];
-    const std::vector<SortedEntry>& all = presorted.columns[feature];
-    column.reserve(n);
-    for (const SortedEntry& entry : all) {
-      if (!((nonzero[entry.row / 64] >> (entry.row % 64)) & 1U)) continue;
-      if (embedded_) {
-        auto packed = (static_cast<uint32_t>(entry.row) << 8) | codes_[entry.row];
-        column.push_back({entry.value, static_cast<int32_t>(packed)});
-      } else {
-        column.push_back(entry);
+  const auto n_features = static_cast<size_t>(data.features);
+  // One spare entry per feature: the filter below writes every entry and keeps the wanted ones.
+  stride_ = n + 1;
+  const auto store_size = static_cast<size_t>(data.features * stride_);
+  for (std::vector<SortedEntry>& store : scratch_->stores) {
+    if (store.size() < store_size) store.resize(store_size);
+  }
+  scratch_->goes_left.resize(static_cast<size_t>(((embedded_ ? n : data.rows) + 63) / 64));
+  std::vector<uint32_t>& tags = scratch_->tags;
+  if (embedded_) {
+    // Each row's entry word: its index among the rows of non-zero weight and its code; 0 (weight
+    // 0 in the code) for the rows left out.
+    tags.resize(static_cast<size_t>(data.rows));
+    uint32_t index = 0;
+    for (int64_t row = 0; row < data.rows; ++row) {
+      uint32_t code = codes_[row];
+      bool kept = CodeWeight(code) != 0;
+      tags[row] = kept ? (index << 8) | code : 0;
+      index += kept ? 1 : 0;
+    }
+  }
+  ParallelTasks(n_features, [&](size_t feature) {
+    SortedEntry* column = Column(0, static_cast<int>(feature));
+    int64_t kept = 0;
+    if (embedded_) {
+      for (const SortedEntry& entry : presorted.columns[feature]) {
+        uint32_t tag = tags[entry.row];
+        column[kept] = {entry.value, static_cast<int32_t>(tag)};
+        kept += tag != 0 ? 1 : 0;
+      }
+    } else {
+      for (const SortedEntry& entry : presorted.columns[feature]) {
+        column[kept] = entry;
+        kept += static_cast<int64_t>((nonzero[entry.row / 64] >> (entry.row % 64)) & 1U);
       }
     }
   });
-  goes_left_.assign(static_cast<size_t>((data.rows + 63) / 64), 0);
+  current_.assign(n_features, 0);
   scan_scratch_.assign(static_cast<size_t>(data.features * limits.n_values), 0.0);
 }
 
-void ExactSplitter::NodeReset(int64_t start, int64_t end, int depth, const NodeStats* known,
+void ExactSplitter::NodeReset(int64_t start, int64_t end, int /*depth*/, const NodeStats* known,
                               NodeStats* stats) {
   start_ = start;
   end_ = end;
-  buffer_ = depth % 2;
+  if (root_) {
+    root_ = false;
+  } else {
+    const size_t n_features = current_.size();
+    std::copy_n(pending_.end() - static_cast<std::ptrdiff_t>(n_features), n_features,
+                current_.begin());
+    pending_.resize(pending_.size() - n_features);
+  }
   if (known != nullptr) {
     node_ = *known;
   } else {
@@ -99,7 +143,7 @@ void ExactSplitter::NodeReset(int64_t start, int64_t end, int depth, const NodeS
 }
 
 bool ExactSplitter::IsConstant(int feature) {
-  const std::vector<SortedEntry>& column = columns_[buffer_][feature];
+  const SortedEntry* column = Current(feature);
   return column[end_ - 1].value <= column[start_].value + kFeatureThreshold;
 }
 
@@ -109,7 +153,7 @@ void ExactSplitter::Evaluate(std::span<const int> features, std::span<SplitCandi
   context.embedded_codes = embedded_;
   auto scan = [&](size_t i) {
     int feature = features[i];
-    const SortedEntry* entries = columns_[buffer_][feature].data() + start_;
+    const SortedEntry* entries = Current(feature) + start_;
     ScanBest best = ScanSortedSplits(limits_.criterion, entries, end_ - start_, context,
                                      scan_scratch_.data() + feature * limits_.n_values);
     SplitCandidate& candidate = out[i];
@@ -128,13 +172,47 @@ void ExactSplitter::Evaluate(std::span<const int> features, std::span<SplitCandi
   }
 }
 
+void ExactSplitter::MarkAndSum(const SortedEntry* chosen, int64_t pos, NodeStats* left,
+                               NodeStats* right) {
+  uint64_t* bits = scratch_->goes_left.data();
+  auto mark = [bits](uint32_t row, bool goes_left) {
+    uint64_t mask = uint64_t{1} << (row % 64);
+    bits[row / 64] = (bits[row / 64] & ~mask) | (goes_left ? mask : 0);
+  };
+  if (embedded_) {
+    // Whole weights: integer sums are exact, so any order gives scikit-learn's values.
+    auto sum_side = [&](int64_t from, int64_t to, bool goes_left, NodeStats* stats) {
+      int64_t counts[4] = {};
+      for (int64_t p = from; p < to; ++p) {
+        uint32_t code = EmbeddedCode(chosen[p]);
+        mark(static_cast<uint32_t>(EmbeddedRow(chosen[p])), goes_left);
+        counts[CodeClass(code)] += CodeWeight(code);
+      }
+      stats->Reset(limits_.n_values);
+      int64_t total = 0;
+      for (int k = 0; k < limits_.n_values; ++k) {
+        stats->sums[k] = static_cast<double>(counts[k]);
+        total += counts[k];
+      }
+      stats->weight = static_cast<double>(total);
+    };
+    sum_side(start_, pos, true, left);
+    sum_side(pos, end_, false, right);
+    return;
+  }
+  for (int64_t p = start_; p < end_; ++p) mark(static_cast<uint32_t>(chosen[p].row), p < pos);
+  // The sides' statistics, from the chosen feature's order (the sides' row sets are final).
+  SumSide(chosen + start_, pos - start_, left);
+  SumSide(chosen + pos, end_ - pos, right);
+}
+
 void ExactSplitter::SumSide(const SortedEntry* entries, int64_t n, NodeStats* stats) const {
   stats->Reset(limits_.n_values);
   if (!codes_.empty()) {
     // Whole weights: integer sums are exact, so any order gives scikit-learn's values.
     int64_t counts[4] = {};
     for (int64_t i = 0; i < n; ++i) {
-      uint32_t code = embedded_ ? EmbeddedCode(entries[i]) : codes_[entries[i].row];
+      uint32_t code = codes_[entries[i].row];
       counts[CodeClass(code)] += CodeWeight(code);
     }
     int64_t total = 0;
@@ -162,38 +240,34 @@ void ExactSplitter::SumSide(const SortedEntry* entries, int64_t n, NodeStats* st
 
 void ExactSplitter::Partition(const SplitCandidate& best, std::span<const int> live,
                               NodeStats* left, NodeStats* right) {
-  std::vector<std::vector<SortedEntry>>& from = columns_[buffer_];
-  std::vector<std::vector<SortedEntry>>& to = columns_[1 - buffer_];
-  const SortedEntry* chosen = from[best.feature].data();
-  uint64_t* bits = goes_left_.data();
-  for (int64_t p = start_; p < end_; ++p) {
-    auto row = static_cast<uint32_t>(embedded_ ? EmbeddedRow(chosen[p]) : chosen[p].row);
-    uint64_t mask = uint64_t{1} << (row % 64);
-    if (p < best.pos) {
-      bits[row / 64] |= mask;
-    } else {
-      bits[row / 64] &= ~mask;
-    }
-  }
-  // The sides' statistics, from the chosen feature's order (the sides' row sets are final).
-  SumSide(chosen + start_, best.pos - start_, left);
-  SumSide(chosen + best.pos, end_ - best.pos, right);
+  const SortedEntry* chosen = Current(best.feature);
+  MarkAndSum(chosen, best.pos, left, right);
 
+  const uint64_t* bits = scratch_->goes_left.data();
   const int64_t n = end_ - start_, n_left = best.pos - start_;
   auto move = [&](int feature) {
-    if (feature == best.feature) {
-      // Already in order: left rows first.
-      std::copy_n(from[feature].data() + start_, n, to[feature].data() + start_);
-    } else {
-      PartitionInto(from[feature].data() + start_, n, n_left, bits, embedded_ ? 8 : 0,
-                    to[feature].data() + start_);
-    }
+    // The chosen feature is already in order (left rows first) and stays in its array.
+    if (feature == best.feature) return;
+    int from = current_[feature];
+    PartitionInto(Column(from, feature) + start_, n, n_left, bits, embedded_ ? 8 : 0,
+                  Column(1 - from, feature) + start_);
   };
   if (WorthParallel(n, live.size())) {
     ParallelTasks(live.size(), [&](size_t i) { move(live[i]); });
   } else {
     for (int feature : live) move(feature);
   }
+  // Both children read the moved features from the other array. Features not live are constant
+  // in the node and never read again below it.
+  const size_t n_features = current_.size();
+  const size_t at = pending_.size();
+  pending_.resize(at + 2 * n_features);
+  uint8_t* child = pending_.data() + at;
+  std::copy(current_.begin(), current_.end(), child);
+  for (int feature : live) {
+    if (feature != best.feature) child[feature] ^= 1U;
+  }
+  std::copy_n(child, n_features, child + n_features);
 }
 
 }  // namespace hitscope::trees

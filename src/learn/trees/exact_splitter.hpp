@@ -7,12 +7,15 @@
 // right rows), so both children stay sorted. Children's statistics come from the split (whole
 // weights sum exactly in any order; other weights are summed in the chosen feature's order). A
 // level of the tree thus costs O(rows x features) instead of O(rows log rows x features). Each
-// feature has two arrays: a node at depth d reads array d % 2 and writes its children into the
-// other, so a partition is one read and one write per row. Large nodes evaluate and partition their
-// features in parallel; the outcome does not depend on it.
+// feature has two arrays: a node reads each feature from one of them and writes its children's
+// rows into the other, so a partition is one read and one write per row; the split's own feature
+// is already in order (left rows, then right rows) and stays where it is. Large nodes evaluate and
+// partition their features in parallel; the outcome does not depend on it.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -21,12 +24,33 @@
 
 namespace hitscope::trees {
 
+// Memory an ExactSplitter may take over from the previous tree grown on the same thread (a forest
+// keeps one per worker), so that a tree does not allocate and fault in its columns again.
+struct ExactScratch {
+  std::vector<SortedEntry> stores[2];  // the two arrays of every feature, one after the other
+  std::vector<uint64_t> goes_left;
+  std::vector<uint32_t> tags;
+};
+
+// The scratch of the trees of one fit: a tree takes one when it starts and gives it back when it
+// ends, so there are at most as many as trees growing at a time. Thread-safe.
+class ExactScratchPool {
+ public:
+  std::unique_ptr<ExactScratch> Take();
+  void Give(std::unique_ptr<ExactScratch> scratch);
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<ExactScratch>> free_;
+};
+
 class ExactSplitter final : public Splitter {
  public:
   // Keeps references to `data`, `weights` (one per row) and `presorted`; rows of weight 0 are
-  // left out, as scikit-learn leaves them out.
+  // left out, as scikit-learn leaves them out. `scratch` (optional) must outlive the splitter.
   ExactSplitter(const TrainingSet& data, std::span<const double> weights,
-                const PresortedColumns& presorted, const SplitLimits& limits);
+                const PresortedColumns& presorted, const SplitLimits& limits,
+                ExactScratch* scratch = nullptr);
 
   int64_t n_samples() const override { return static_cast<int64_t>(rows_.size()); }
   double weighted_n_samples() const override { return weighted_n_samples_; }
@@ -38,24 +62,38 @@ class ExactSplitter final : public Splitter {
                  NodeStats* right) override;
 
  private:
-  // Sums one side of a split over its entries.
+  // Sums one side of a split over its entries (rows not embedded).
   void SumSide(const SortedEntry* entries, int64_t n, NodeStats* stats) const;
+  // Feature `feature`'s array `store` (0 or 1).
+  SortedEntry* Column(int store, int feature) {
+    return scratch_->stores[store].data() + static_cast<int64_t>(feature) * stride_;
+  }
+  // The current node's array of `feature`.
+  const SortedEntry* Current(int feature) { return Column(current_[feature], feature); }
+  // Marks the rows of the current node going left in goes_left and sums both sides.
+  void MarkAndSum(const SortedEntry* chosen, int64_t pos, NodeStats* left, NodeStats* right);
 
   const TrainingSet& data_;
   std::span<const double> weights_;
   SplitLimits limits_;
   double weighted_n_samples_ = 0;
-  // Per buffer (depth % 2) and feature: node ranges, sorted.
-  std::vector<std::vector<SortedEntry>> columns_[2];
-  int buffer_ = 0;                    // the current node's buffer
-  std::vector<int32_t> rows_;         // the rows of non-zero weight (the root)
-  std::vector<uint64_t> goes_left_;   // one bit per row, for the current partition
-  std::vector<uint8_t> codes_;        // packed weight and class (ScanContext)
-  bool embedded_ = false;             // the entries carry the codes (ScanContext::embedded_codes)
+  ExactScratch own_scratch_;
+  ExactScratch* scratch_;       // own_scratch_ or the caller's
+  int64_t stride_ = 0;          // entries per feature in a store (one more than the rows)
+  std::vector<int32_t> rows_;   // the rows of non-zero weight (the root)
+  std::vector<uint8_t> codes_;  // packed weight and class (ScanContext)
+  // The entries carry the codes (ScanContext::embedded_codes) and, as their row, the row's index
+  // in rows_ (so that goes_left holds one bit per row of non-zero weight).
+  bool embedded_ = false;
   std::vector<double> scan_scratch_;  // per feature: n_values sums
-  std::vector<int> others_;
   int64_t start_ = 0, end_ = 0;
   NodeStats node_;
+  // Per feature, the array (0 or 1) holding the current node's rows; and the same for the nodes
+  // the tree builder has still to visit, n_features bytes each, in the order of its stack (a split
+  // pushes its right child, then its left child; NodeReset pops).
+  std::vector<uint8_t> current_;
+  std::vector<uint8_t> pending_;
+  bool root_ = true;
 };
 
 // Sums a node's rows into stats (classification: class weights; regression: w * y and

@@ -162,8 +162,14 @@ TreeNodes GrowOneTree(const TrainingSet& data, std::span<const double> weights,
   limits.min_samples_leaf = options.min_samples_leaf;
   limits.min_weight_leaf = options.min_weight_leaf;
   if (splitter == TreeSplitter::kExact) {
-    ExactSplitter exact(data, weights, split_data.presorted, limits);
-    return GrowTree(exact, static_cast<int>(data.features), options, progress);
+    std::unique_ptr<ExactScratch> scratch = split_data.scratch->Take();
+    TreeNodes tree;
+    {
+      ExactSplitter exact(data, weights, split_data.presorted, limits, scratch.get());
+      tree = GrowTree(exact, static_cast<int>(data.features), options, progress);
+    }
+    split_data.scratch->Give(std::move(scratch));
+    return tree;
   }
   if (splitter == TreeSplitter::kSklearn) {
     SklearnSplitter sklearn(data, weights, limits);

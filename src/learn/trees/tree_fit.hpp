@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 #include <hitscope/trees.hpp>
 
+#include "learn/trees/exact_splitter.hpp"
 #include "learn/trees/presort.hpp"
 #include "learn/trees/training_set.hpp"
 #include "learn/trees/tree_builder.hpp"
@@ -39,10 +41,13 @@ std::vector<double> BalancedSubsampleWeights(std::span<const int32_t> labels, in
 struct SplitData {
   PresortedColumns presorted;
   FeatureBins bins;
+  // The exact splitter's memory, handed from each finished tree to the next one.
+  std::unique_ptr<ExactScratchPool> scratch = std::make_unique<ExactScratchPool>();
 };
 SplitData PrepareSplitData(const TrainingSet& data, TreeSplitter splitter, int max_bins);
 
-// Grows one tree. `options` must be complete (seed and min_weight_leaf set).
+// Grows one tree. `options` must be complete (seed and min_weight_leaf set). Trees of one fit may
+// grow in parallel from the same `split_data`.
 TreeNodes GrowOneTree(const TrainingSet& data, std::span<const double> weights,
                       const GrowOptions& options, TreeSplitter splitter,
                       const SplitData& split_data, Progress* progress = nullptr);
