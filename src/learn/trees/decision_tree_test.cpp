@@ -97,6 +97,37 @@ TEST(DecisionTreeTest, SplittersAgree) {
   EXPECT_EQ(predictions[0], predictions[2]);
 }
 
+// With a few features per node the exact splitter defers partitions (a feature is moved into a
+// node's range only when a node needs it, from the range of the last node that did): still the
+// literal port's tree, with bootstrap-like whole weights (zeros included, codes embedded in the
+// entries) and with more than 4 classes (rows not embedded), over many levels.
+TEST(DecisionTreeTest, DeferredPartitionsGiveTheLiteralPortsTree) {
+  for (int classes : {3, 6}) {
+    auto data = MakeTracks(1500, 7, classes, 11, /*decimals=*/2);
+    std::vector<double> weights(1500);
+    for (size_t row = 0; row < weights.size(); ++row) weights[row] = (row * 7919 % 5 + 1) % 4;
+    for (int max_features : {1, 2, 4}) {
+      std::vector<TreeNodes> grown;
+      for (TreeSplitter splitter : {TreeSplitter::kExact, TreeSplitter::kSklearn}) {
+        DecisionTreeOptions options;
+        options.splitter = splitter;
+        options.max_features = MaxFeatures::Count(max_features);
+        options.seed = 3;
+        DecisionTreeClassifier tree(options);
+        tree.Fit(data.x, data.y, weights);
+        grown.push_back(tree.tree());
+      }
+      SCOPED_TRACE(::testing::Message() << classes << " classes, max_features " << max_features);
+      EXPECT_GT(grown[0].max_depth, 8);
+      EXPECT_EQ(grown[0].feature, grown[1].feature);
+      EXPECT_EQ(grown[0].threshold, grown[1].threshold);
+      EXPECT_EQ(grown[0].n_node_samples, grown[1].n_node_samples);
+      EXPECT_EQ(grown[0].value, grown[1].value);
+      EXPECT_EQ(grown[0].impurity, grown[1].impurity);
+    }
+  }
+}
+
 // With more distinct values than bins the histogram splitter is an approximation, close on
 // held-out rows.
 TEST(DecisionTreeTest, HistogramApproximatesExact) {

@@ -1,6 +1,8 @@
 #include "learn/trees/exact_splitter.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <stdexcept>
 
 #include "core/parallel.hpp"
 
@@ -62,11 +64,12 @@ bool WorthParallel(int64_t rows, size_t features) {
 
 ExactSplitter::ExactSplitter(const TrainingSet& data, std::span<const double> weights,
                              const PresortedColumns& presorted, const SplitLimits& limits,
-                             ExactScratch* scratch)
+                             ExactScratch* scratch, bool deferred)
     : data_(data),
       weights_(weights),
       limits_(limits),
-      scratch_(scratch != nullptr ? scratch : &own_scratch_) {
+      scratch_(scratch != nullptr ? scratch : &own_scratch_),
+      deferred_(deferred) {
   std::vector<uint64_t> nonzero(static_cast<size_t>((data.rows + 63) / 64), 0);
   for (int64_t row = 0; row < data.rows; ++row) {
     weighted_n_samples_ += weights[row];
@@ -117,7 +120,14 @@ ExactSplitter::ExactSplitter(const TrainingSet& data, std::span<const double> we
       }
     }
   });
-  current_.assign(n_features, 0);
+  // The root: every feature sorted over [0, n) in array 0, one node.
+  current_.assign(n_features, Sorted{0, static_cast<int32_t>(n), 0});
+  if (deferred_) {
+    scratch_->node_of_row.assign(static_cast<size_t>(embedded_ ? n : data.rows), 0);
+    scratch_->node_end.resize(static_cast<size_t>(n + 1));
+    scratch_->cursor.resize(static_cast<size_t>(n + 1));
+    scratch_->node_end[0] = static_cast<int32_t>(n);
+  }
   scan_scratch_.assign(static_cast<size_t>(data.features * limits.n_values), 0.0);
 }
 
@@ -132,6 +142,7 @@ void ExactSplitter::NodeReset(int64_t start, int64_t end, int /*depth*/, const N
     std::copy_n(pending_.end() - static_cast<std::ptrdiff_t>(n_features), n_features,
                 current_.begin());
     pending_.resize(pending_.size() - n_features);
+    pending_ranges_.pop_back();
   }
   if (known != nullptr) {
     node_ = *known;
@@ -142,12 +153,56 @@ void ExactSplitter::NodeReset(int64_t start, int64_t end, int /*depth*/, const N
   *stats = node_;
 }
 
+void ExactSplitter::Materialize(int feature) {
+  if (!deferred_) throw std::logic_error("exact splitter: a feature out of its node's range");
+  const Sorted from = current_[static_cast<size_t>(feature)];
+  int32_t* node_of_row = scratch_->node_of_row.data();
+  const int32_t* node_end = scratch_->node_end.data();
+  int32_t* cursor = scratch_->cursor.data();
+  const SortedEntry* src = Column(from.store, feature) + from.begin;
+  SortedEntry* dst = Column(1 - from.store, feature) + from.begin;
+  const int64_t n = from.end - from.begin;
+  const int shift = embedded_ ? 8 : 0;
+  const int32_t first_end = node_end[from.begin];
+  if (node_end[first_end] == from.end) {
+    // Two nodes: the range's own split, whose rows goes_left still marks (no node inside the
+    // range has split since).
+    PartitionInto(src, n, first_end - from.begin, scratch_->goes_left.data(), shift, dst);
+  } else {
+    // The nodes (visited or not) that tile the range now; each gets its rows in sorted order.
+    for (int32_t at = from.begin; at < from.end; at = node_end[at]) cursor[at] = at - from.begin;
+    const auto* in = reinterpret_cast<const unsigned char*>(src);
+    auto* out = reinterpret_cast<unsigned char*>(dst);
+    for (int64_t i = 0; i < n; ++i) {
+      uint64_t word;
+      std::memcpy(&word, in + i * 8, 8);
+      int32_t node = node_of_row[static_cast<uint32_t>(word >> 32) >> shift];
+      std::memcpy(out + static_cast<int64_t>(cursor[node]++) * 8, &word, 8);
+    }
+  }
+  const int32_t store = 1 - from.store;
+  current_[static_cast<size_t>(feature)] =
+      Sorted{static_cast<int32_t>(start_), static_cast<int32_t>(end_), store};
+  // The pending nodes inside the range, all on top of the stack, shared it; now each has its own.
+  const size_t n_features = current_.size();
+  for (size_t k = pending_ranges_.size(); k-- > 0;) {
+    auto [begin, end] = pending_ranges_[k];
+    if (begin < from.begin || end > from.end) break;
+    Sorted& pending = pending_[k * n_features + static_cast<size_t>(feature)];
+    if (!(pending == from))
+      throw std::logic_error("exact splitter: deferred partition out of step");
+    pending = Sorted{begin, end, store};
+  }
+}
+
 bool ExactSplitter::IsConstant(int feature) {
+  Ensure(feature);
   const SortedEntry* column = Current(feature);
   return column[end_ - 1].value <= column[start_].value + kFeatureThreshold;
 }
 
 void ExactSplitter::Evaluate(std::span<const int> features, std::span<SplitCandidate> out) {
+  for (int feature : features) Ensure(feature);
   ScanContext context = MakeScanContext(data_, weights_, node_, limits_);
   context.codes = codes_.empty() ? nullptr : codes_.data();
   context.embedded_codes = embedded_;
@@ -175,7 +230,12 @@ void ExactSplitter::Evaluate(std::span<const int> features, std::span<SplitCandi
 void ExactSplitter::MarkAndSum(const SortedEntry* chosen, int64_t pos, NodeStats* left,
                                NodeStats* right) {
   uint64_t* bits = scratch_->goes_left.data();
-  auto mark = [bits](uint32_t row, bool goes_left) {
+  int32_t* node_of_row = scratch_->node_of_row.data();
+  const bool deferred = deferred_;
+  const auto right_node = static_cast<int32_t>(pos);
+  auto mark = [bits, node_of_row, deferred, right_node](uint32_t row, bool goes_left) {
+    // The left child keeps the node's start; the right child starts at pos.
+    if (deferred && !goes_left) node_of_row[row] = right_node;
     uint64_t mask = uint64_t{1} << (row % 64);
     bits[row / 64] = (bits[row / 64] & ~mask) | (goes_left ? mask : 0);
   };
@@ -242,13 +302,33 @@ void ExactSplitter::Partition(const SplitCandidate& best, std::span<const int> l
                               NodeStats* left, NodeStats* right) {
   const SortedEntry* chosen = Current(best.feature);
   MarkAndSum(chosen, best.pos, left, right);
-
+  const Sorted at = current_[static_cast<size_t>(best.feature)];
+  const auto pos = static_cast<int32_t>(best.pos), start = static_cast<int32_t>(start_),
+             end = static_cast<int32_t>(end_);
+  const size_t n_features = current_.size();
+  const size_t top = pending_.size();
+  // Right child, then left child (the tree builder's stack order), each starting from the node's.
+  pending_.resize(top + 2 * n_features);
+  Sorted* right_child = pending_.data() + top;
+  Sorted* left_child = right_child + n_features;
+  std::copy(current_.begin(), current_.end(), right_child);
+  std::copy(current_.begin(), current_.end(), left_child);
+  pending_ranges_.emplace_back(pos, end);
+  pending_ranges_.emplace_back(start, pos);
+  // The chosen feature is already in order (left rows first) and stays in its array.
+  right_child[best.feature] = Sorted{pos, end, at.store};
+  left_child[best.feature] = Sorted{start, pos, at.store};
+  if (deferred_) {
+    std::vector<int32_t>& node_end = scratch_->node_end;
+    node_end[static_cast<size_t>(start)] = pos;
+    node_end[static_cast<size_t>(pos)] = end;
+    return;
+  }
   const uint64_t* bits = scratch_->goes_left.data();
   const int64_t n = end_ - start_, n_left = best.pos - start_;
   auto move = [&](int feature) {
-    // The chosen feature is already in order (left rows first) and stays in its array.
     if (feature == best.feature) return;
-    int from = current_[feature];
+    int from = current_[static_cast<size_t>(feature)].store;
     PartitionInto(Column(from, feature) + start_, n, n_left, bits, embedded_ ? 8 : 0,
                   Column(1 - from, feature) + start_);
   };
@@ -259,15 +339,12 @@ void ExactSplitter::Partition(const SplitCandidate& best, std::span<const int> l
   }
   // Both children read the moved features from the other array. Features not live are constant
   // in the node and never read again below it.
-  const size_t n_features = current_.size();
-  const size_t at = pending_.size();
-  pending_.resize(at + 2 * n_features);
-  uint8_t* child = pending_.data() + at;
-  std::copy(current_.begin(), current_.end(), child);
   for (int feature : live) {
-    if (feature != best.feature) child[feature] ^= 1U;
+    if (feature == best.feature) continue;
+    int32_t store = 1 - current_[static_cast<size_t>(feature)].store;
+    right_child[feature] = Sorted{pos, end, store};
+    left_child[feature] = Sorted{start, pos, store};
   }
-  std::copy_n(child, n_features, child + n_features);
 }
 
 }  // namespace hitscope::trees

@@ -10,13 +10,17 @@
 // feature has two arrays: a node reads each feature from one of them and writes its children's
 // rows into the other, so a partition is one read and one write per row; the split's own feature
 // is already in order (left rows, then right rows) and stays where it is. Large nodes evaluate and
-// partition their features in parallel; the outcome does not depend on it.
+// partition their features in parallel; the outcome does not depend on it. When a node looks at a
+// few of the features (forests: sqrt of them), partitions are deferred: a feature is moved only
+// when a node needs it, from the range of the last node that did, into all the nodes that tile
+// that range at once (one pass instead of one per level).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "learn/trees/presort.hpp"
@@ -30,6 +34,8 @@ struct ExactScratch {
   std::vector<SortedEntry> stores[2];  // the two arrays of every feature, one after the other
   std::vector<uint64_t> goes_left;
   std::vector<uint32_t> tags;
+  // Deferred partitions: each row's node (its start), each node's end (by its start), cursors.
+  std::vector<int32_t> node_of_row, node_end, cursor;
 };
 
 // The scratch of the trees of one fit: a tree takes one when it starts and gives it back when it
@@ -48,9 +54,11 @@ class ExactSplitter final : public Splitter {
  public:
   // Keeps references to `data`, `weights` (one per row) and `presorted`; rows of weight 0 are
   // left out, as scikit-learn leaves them out. `scratch` (optional) must outlive the splitter.
+  // `deferred`: partition a feature only when a node needs it (below), for trees that look at a
+  // few of the features in each node (random forests).
   ExactSplitter(const TrainingSet& data, std::span<const double> weights,
                 const PresortedColumns& presorted, const SplitLimits& limits,
-                ExactScratch* scratch = nullptr);
+                ExactScratch* scratch = nullptr, bool deferred = false);
 
   int64_t n_samples() const override { return static_cast<int64_t>(rows_.size()); }
   double weighted_n_samples() const override { return weighted_n_samples_; }
@@ -68,9 +76,25 @@ class ExactSplitter final : public Splitter {
   SortedEntry* Column(int store, int feature) {
     return scratch_->stores[store].data() + static_cast<int64_t>(feature) * stride_;
   }
-  // The current node's array of `feature`.
-  const SortedEntry* Current(int feature) { return Column(current_[feature], feature); }
-  // Marks the rows of the current node going left in goes_left and sums both sides.
+  // Where a feature's rows of a node's ancestor (or of the node itself) lie in sorted order:
+  // positions [begin, end) of array `store`.
+  struct Sorted {
+    int32_t begin = 0, end = 0;
+    int32_t store = 0;
+    bool operator==(const Sorted&) const = default;
+  };
+  // Makes the current node's rows of `feature` lie sorted in its own range (see Materialize).
+  void Ensure(int feature) {
+    const Sorted& at = current_[static_cast<size_t>(feature)];
+    if (at.begin != start_ || at.end != end_) Materialize(feature);
+  }
+  void Materialize(int feature);
+  // The current node's array of `feature` (Ensure first).
+  const SortedEntry* Current(int feature) {
+    return Column(current_[static_cast<size_t>(feature)].store, feature);
+  }
+  // Marks the rows of the current node going left (goes_left, or node_of_row when deferred) and
+  // sums both sides.
   void MarkAndSum(const SortedEntry* chosen, int64_t pos, NodeStats* left, NodeStats* right);
 
   const TrainingSet& data_;
@@ -88,11 +112,18 @@ class ExactSplitter final : public Splitter {
   std::vector<double> scan_scratch_;  // per feature: n_values sums
   int64_t start_ = 0, end_ = 0;
   NodeStats node_;
-  // Per feature, the array (0 or 1) holding the current node's rows; and the same for the nodes
-  // the tree builder has still to visit, n_features bytes each, in the order of its stack (a split
-  // pushes its right child, then its left child; NodeReset pops).
-  std::vector<uint8_t> current_;
-  std::vector<uint8_t> pending_;
+  // Deferred partitions. Eagerly, a split moves every live feature into its children's ranges.
+  // Deferred, it moves none: a feature stays sorted over the range of the last node that needed
+  // it, and when a node needs it (IsConstant, Evaluate), that whole range is moved at once into
+  // the nodes that now tile it (node_of_row, node_end), sorted in each: one pass for several
+  // levels. Invariant: the pending nodes inside a feature's `Sorted` range all share it.
+  bool deferred_ = false;
+  // Per feature, where the current node's rows lie sorted; and the same for the nodes the tree
+  // builder has still to visit (n_features each, with their ranges), in the order of its stack
+  // (a split pushes its right child, then its left child; NodeReset pops).
+  std::vector<Sorted> current_;
+  std::vector<Sorted> pending_;
+  std::vector<std::pair<int32_t, int32_t>> pending_ranges_;
   bool root_ = true;
 };
 

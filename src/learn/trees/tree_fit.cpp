@@ -165,7 +165,9 @@ TreeNodes GrowOneTree(const TrainingSet& data, std::span<const double> weights,
     std::unique_ptr<ExactScratch> scratch = split_data.scratch->Take();
     TreeNodes tree;
     {
-      ExactSplitter exact(data, weights, split_data.presorted, limits, scratch.get());
+      // Deferred partitions pay off when a node looks at a few of the features (forests).
+      const bool deferred = options.max_features < data.features;
+      ExactSplitter exact(data, weights, split_data.presorted, limits, scratch.get(), deferred);
       tree = GrowTree(exact, static_cast<int>(data.features), options, progress);
     }
     split_data.scratch->Give(std::move(scratch));
