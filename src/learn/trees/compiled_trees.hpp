@@ -6,6 +6,11 @@
 // values into one array, so that a walk touches one cache line per level. The float32 threshold
 // is the largest float32 t32 <= threshold, so float32(x) <= t32 exactly when float32(x) <=
 // threshold: predictions are unchanged.
+//
+// Classifier forests also get a second, smaller form for their probabilities (AddLeafShares):
+// 8-byte nodes in depth-first order whose leaves point into the few distinct normalised leaf
+// values (177 for the bundled data's 100 fully grown trees, 791,495 leaves), walked without a
+// branch on the split's outcome: about twice as fast for batches as the 16-byte walk.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +24,8 @@ namespace hitscope::trees {
 
 class CompiledTrees {
  public:
-  explicit CompiledTrees(std::span<const TreeNodes* const> trees);
+  // shares: also build the class-probability walk (AddLeafShares), for classifier forests.
+  explicit CompiledTrees(std::span<const TreeNodes* const> trees, bool shares = false);
 
   int64_t n_trees() const { return static_cast<int64_t>(roots_.size()); }
   int values_per_leaf() const { return values_per_leaf_; }
@@ -50,6 +56,13 @@ class CompiledTrees {
   }
   int32_t LeafNodeId(int32_t leaf) const { return leaf_node_ids_[leaf]; }
 
+  // Adds to out (row r's values at out + r * values_per_leaf()) the share of every tree's leaf,
+  // tree by tree: the leaf's values divided by their sum (by 1 when they sum to 0), as a
+  // classifier forest's probabilities add them up. Each row adds its trees in tree order and each
+  // share is that same quotient, so the sums are exactly those of adding LeafValue(Leaf(t, row))
+  // divided by its sum, tree by tree.
+  void AddLeafShares(const float* rows, int64_t stride, int64_t count, double* out) const;
+
  private:
   struct Node {
     int32_t left;  // a split's left child; a leaf's index into the leaves
@@ -62,6 +75,22 @@ class CompiledTrees {
   std::vector<double> leaf_values_;
   std::vector<int32_t> leaf_node_ids_;
   int values_per_leaf_ = 1;
+
+  // The shares walk: per tree, its nodes in depth-first order (a split's left child is the next
+  // node) as 8 bytes each, half the 16-byte Node, so twice as many of a walk's nodes share a cache
+  // line; a leaf holds the index of its share among the distinct shares, a small table that stays
+  // in cache, so reaching a leaf costs no further miss. Built when asked for and the forest fits
+  // (features < 255, trees and distinct shares < 2^24); AddLeafShares walks the Nodes otherwise,
+  // dividing as it goes.
+  struct ShareNode {
+    float threshold;
+    uint32_t word;  // feature | (right child - this node) << 8; a leaf: kShareLeaf | share << 8
+  };
+  static constexpr uint32_t kShareLeaf = 0xFF;
+  void BuildShares(std::span<const TreeNodes* const> trees);
+  std::vector<ShareNode> share_nodes_;
+  std::vector<int64_t> share_roots_;
+  std::vector<double> shares_;  // distinct shares x values_per_leaf
 };
 
 // The largest float32 not above `threshold`.

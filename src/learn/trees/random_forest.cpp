@@ -106,10 +106,12 @@ bool LeftOut(const std::vector<uint64_t>& bits, int64_t row) {
   return (bits[static_cast<size_t>(row / 64)] >> (row % 64)) & 1U;
 }
 
-std::shared_ptr<const trees::CompiledTrees> Compile(const std::vector<TreeNodes>& forest) {
+// shares: a classifier's, for PredictProba (CompiledTrees::AddLeafShares).
+std::shared_ptr<const trees::CompiledTrees> Compile(const std::vector<TreeNodes>& forest,
+                                                    bool shares = false) {
   std::vector<const TreeNodes*> pointers;
   for (const TreeNodes& tree : forest) pointers.push_back(&tree);
-  return std::make_shared<const trees::CompiledTrees>(pointers);
+  return std::make_shared<const trees::CompiledTrees>(pointers, shares);
 }
 
 // The sum of a row's normalised class weights over the trees `use(t)` selects, added to `out`.
@@ -209,7 +211,7 @@ void RandomForestClassifier::Fit(const Matrix& x, std::span<const int32_t> y,
   trees_ = std::move(fit.trees);
   n_features_ = data.features;
   num_classes_ = data.n_classes;
-  compiled_ = Compile(trees_);
+  compiled_ = Compile(trees_, true);
   oob_score_ = 0;
   oob_decision_ = Matrix();
   oob_never_ = 0;
@@ -251,20 +253,8 @@ Matrix RandomForestClassifier::PredictProba(const Matrix& x) const {
   trees::ForRowBlocks(x.rows(), [&](int64_t begin, int64_t end) {
     // Tree by tree over the block, so that each tree's nodes stay in cache; each row still sums
     // its trees in tree order.
-    std::vector<int32_t> leaves(static_cast<size_t>(end - begin));
-    for (int64_t t = 0; t < compiled_->n_trees(); ++t) {
-      compiled_->Leaves(t, rows.data() + begin * n_features_, n_features_, end - begin,
-                        leaves.data());
-      for (int64_t row = begin; row < end; ++row) {
-        std::span<const double> leaf =
-            compiled_->LeafValue(leaves[static_cast<size_t>(row - begin)]);
-        double sum = 0;
-        for (double v : leaf) sum += v;
-        if (sum == 0) sum = 1;
-        double* result = out.Row(row);
-        for (int c = 0; c < k; ++c) result[c] += leaf[c] / sum;
-      }
-    }
+    compiled_->AddLeafShares(rows.data() + begin * n_features_, n_features_, end - begin,
+                             out.Row(begin));
     for (int64_t row = begin; row < end; ++row) {
       for (int c = 0; c < k; ++c) out(row, c) /= n_trees;
     }
@@ -313,7 +303,7 @@ void RandomForestClassifier::LoadState(const EstimatorState& state) {
                     "model again",
                     kClassifierWho, num_classes_));
   }
-  compiled_ = Compile(trees_);
+  compiled_ = Compile(trees_, true);
 }
 
 TreeEnsemble RandomForestClassifier::Ensemble() const {

@@ -35,8 +35,8 @@ TEST(RandomForestTest, SameForestOnOneAndTwoThreads) {
   EXPECT_TRUE(std::equal(proba[0].data().begin(), proba[0].data().end(), proba[1].data().begin()));
 }
 
-// Batches walk the trees in lockstep groups of 16 rows (CompiledTrees::Leaves): at awkward sizes
-// around the group and block widths, every row gets what it gets alone, and PredictBoth agrees
+// Batches walk the trees 16 rows at a time (CompiledTrees::AddLeafShares): at awkward sizes
+// around the lane and block widths, every row gets what it gets alone, and PredictBoth agrees
 // with Predict and PredictProba.
 TEST(RandomForestTest, BatchesAgreeWithSingleRowsAtAwkwardSizes) {
   auto data = MakeTracks(700, 6, 3, 11);
@@ -59,6 +59,33 @@ TEST(RandomForestTest, BatchesAgreeWithSingleRowsAtAwkwardSizes) {
     forest.PredictBoth(x, &labels, &proba);
     EXPECT_EQ(labels, forest.Predict(x)) << rows;
     EXPECT_TRUE(std::equal(proba.data().begin(), proba.data().end(), batch.data().begin()));
+  }
+}
+
+// PredictProba is exactly scikit-learn's sum: per row, tree by tree, the leaf's values divided by
+// their sum, then divided by the number of trees; with the compact shares walk (few features)
+// and without it (255 features or more, where the 16-byte nodes are walked).
+TEST(RandomForestTest, ProbabilitiesAreTheTreesLeavesSummedInOrder) {
+  for (int features : {6, 260}) {
+    auto train = MakeTracks(features > 100 ? 300 : 2000, features, 3, 12);
+    auto test = MakeTracks(301, features, 3, 13);
+    RandomForestClassifier forest(SmallForest(features > 100 ? 3 : 9));
+    forest.Fit(train.x, train.y);
+    Matrix proba = forest.PredictProba(test.x);
+    for (int64_t row = 0; row < test.x.rows(); ++row) {
+      std::vector<double> expected(3, 0.0);
+      for (const TreeNodes& tree : forest.trees()) {
+        std::span<const double> value = tree.Value(tree.Leaf(test.x.Row(row)));
+        double sum = 0;
+        for (double v : value) sum += v;
+        if (sum == 0) sum = 1;
+        for (int k = 0; k < 3; ++k) expected[k] += value[k] / sum;
+      }
+      for (int k = 0; k < 3; ++k) {
+        expected[k] /= static_cast<double>(forest.trees().size());
+        ASSERT_EQ(proba(row, k), expected[k]) << features << " features, row " << row;
+      }
+    }
   }
 }
 
