@@ -1,6 +1,7 @@
 // Request bodies to feature matrices: the JSON shape, the CSV columns, and each value's range.
 #include "serve/predict_request.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -148,6 +149,208 @@ void ReadTrack(const json& track, const std::string& field, const ServedModel& m
   }
 }
 
+// What CheckFeatureValue accepts, with the feature's range looked up once.
+bool FeatureValueOk(const FeatureRange* range, double value) {
+  if (!std::isfinite(value)) return false;
+  if (range == nullptr) return true;
+  if (value < range->min || value > range->max) return false;
+  return !range->integer || value == std::floor(value);
+}
+
+// The common request read without building a JSON document: plain JSON (no escapes, ASCII
+// strings) of the documented shape, every key once, every value valid. It gives up (returns
+// false) at the first thing it does not take, which includes everything that would be answered
+// with an error and everything nlohmann::json could read differently; ParseJsonRequest then reads
+// the body the full way, so answers and errors are the full reader's.
+class PlainJsonReader {
+ public:
+  PlainJsonReader(std::string_view body, const ServedModel& model, const RequestLimits& limits)
+      : p_(body.data()), end_(body.data() + body.size()), model_(model), limits_(limits) {}
+
+  bool Read(PredictRequest* request) {
+    const auto& features = model_.features();
+    ranges_.reserve(features.size());
+    for (const auto& name : features) ranges_.push_back(FindFeatureRange(name));
+    bool has_track = false, has_tracks = false, has_contributions = false;
+    double contributions = 0;
+    if (!Expect('{')) return false;
+    do {
+      std::string_view key;
+      if (!String(&key) || !Expect(':')) return false;
+      if (key == "tracks" && !has_tracks) {
+        has_tracks = true;
+        if (!Expect('[')) return false;
+        do {
+          if (!Track()) return false;
+        } while (Next());
+        if (!Expect(']')) return false;
+      } else if (key == "track" && !has_track) {
+        has_track = true;
+        if (!Track()) return false;
+      } else if (key == "contributions" && !has_contributions) {
+        has_contributions = true;
+        std::string_view text;
+        bool integer = false;
+        if (!Number(&contributions, &text, &integer)) return false;
+      } else {
+        return false;
+      }
+    } while (Next());
+    if (!Expect('}')) return false;
+    SkipSpace();
+    if (p_ != end_ || has_track == has_tracks) return false;
+    const auto rows = static_cast<int64_t>(ids_.size());
+    if (rows > limits_.max_batch) return false;
+    request->single = has_track;
+    request->contributions = has_track ? limits_.default_contributions : 0;
+    if (has_contributions) {
+      // CheckContributions' rules.
+      if (!std::isfinite(contributions) || contributions != std::floor(contributions) ||
+          contributions < 0 || contributions > 1000) {
+        return false;
+      }
+      request->contributions = static_cast<int>(contributions);
+      if (request->contributions > 0 && rows > limits_.max_explained) return false;
+    } else if (rows > limits_.max_explained) {
+      request->contributions = 0;
+    }
+    request->x = Matrix(rows, static_cast<int64_t>(features.size()), std::move(values_));
+    request->ids = std::move(ids_);
+    return true;
+  }
+
+ private:
+  void SkipSpace() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+  bool Expect(char c) {
+    SkipSpace();
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  // After a member or element: true at a ',' (another follows), false otherwise.
+  bool Next() {
+    SkipSpace();
+    if (p_ != end_ && *p_ == ',') {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  // A string of printable ASCII without escapes.
+  bool String(std::string_view* out) {
+    if (!Expect('"')) return false;
+    const char* start = p_;
+    while (p_ != end_ && *p_ != '"') {
+      if (*p_ < 0x20 || *p_ > 0x7E || *p_ == '\\') return false;
+      ++p_;
+    }
+    if (p_ == end_) return false;
+    *out = std::string_view(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    return true;
+  }
+  // A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, converted as nlohmann::json
+  // converts it (both round correctly); integers have at most 18 digits and are never "-0"
+  // (which nlohmann::json reads as the integer 0, +0.0 as a double), non-finite results give up.
+  bool Number(double* out, std::string_view* text, bool* integer) {
+    SkipSpace();
+    const char* start = p_;
+    if (p_ != end_ && *p_ == '-') ++p_;
+    const char* digits = p_;
+    if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    }
+    const auto whole_digits = p_ - digits;
+    *integer = true;
+    if (p_ != end_ && *p_ == '.') {
+      *integer = false;
+      ++p_;
+      const char* fraction = p_;
+      while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      if (p_ == fraction) return false;
+    }
+    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+      *integer = false;
+      ++p_;
+      if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      const char* exponent = p_;
+      while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      if (p_ == exponent) return false;
+    }
+    if (*integer && (whole_digits > 18 || (start != digits && *digits == '0'))) return false;
+    if (p_ - start > 64) return false;
+    const auto [end, error] = std::from_chars(start, p_, *out);
+    if (error != std::errc() || end != p_ || !std::isfinite(*out)) return false;
+    *text = std::string_view(start, static_cast<size_t>(p_ - start));
+    return true;
+  }
+  // One track: every feature once, in range, and optionally "id" (a string or a whole number).
+  bool Track() {
+    const auto& features = model_.features();
+    const size_t base = values_.size();
+    values_.resize(base + features.size());
+    seen_.assign(features.size(), 0);
+    std::string id;
+    bool has_id = false;
+    size_t filled = 0, expected = 0;
+    if (!Expect('{')) return false;
+    do {
+      std::string_view key;
+      if (!String(&key) || !Expect(':')) return false;
+      if (key == "id") {
+        if (has_id) return false;
+        has_id = true;
+        SkipSpace();
+        if (p_ != end_ && *p_ == '"') {
+          std::string_view text;
+          if (!String(&text)) return false;
+          id.assign(text);
+        } else {
+          double value = 0;
+          std::string_view text;
+          bool integer = false;
+          if (!Number(&value, &text, &integer) || !integer) return false;
+          id.assign(text);
+        }
+        continue;
+      }
+      // Tracks usually list the features in the model's order.
+      size_t f = expected;
+      if (f >= features.size() || features[f] != key) {
+        f = static_cast<size_t>(std::find(features.begin(), features.end(), key) -
+                                features.begin());
+        if (f == features.size()) return false;
+      }
+      if (seen_[f]) return false;
+      seen_[f] = 1;
+      ++filled;
+      expected = f + 1;
+      double value = 0;
+      std::string_view text;
+      bool integer = false;
+      if (!Number(&value, &text, &integer) || !FeatureValueOk(ranges_[f], value)) return false;
+      values_[base + f] = value;
+    } while (Next());
+    if (!Expect('}') || filled != features.size()) return false;
+    ids_.push_back(std::move(id));
+    return static_cast<int64_t>(ids_.size()) <= limits_.max_batch;
+  }
+
+  const char* p_;
+  const char* end_;
+  const ServedModel& model_;
+  const RequestLimits& limits_;
+  std::vector<const FeatureRange*> ranges_;
+  std::vector<char> seen_;
+  std::vector<double> values_;
+  std::vector<std::string> ids_;
+};
+
 }  // namespace
 
 std::string CheckFeatureValue(const std::string& feature, double value) {
@@ -165,8 +368,19 @@ std::string CheckFeatureValue(const std::string& feature, double value) {
   return "";
 }
 
+bool ReadPlainJsonRequest(std::string_view body, const ServedModel& model,
+                          const RequestLimits& limits, PredictRequest* request) {
+  return PlainJsonReader(body, model, limits).Read(request);
+}
+
 PredictRequest ParseJsonRequest(std::string_view body, const ServedModel& model,
                                 const RequestLimits& limits) {
+  if (PredictRequest request; ReadPlainJsonRequest(body, model, limits, &request)) return request;
+  return ReadFullJsonRequest(body, model, limits);
+}
+
+PredictRequest ReadFullJsonRequest(std::string_view body, const ServedModel& model,
+                                   const RequestLimits& limits) {
   json document;
   try {
     document = json::parse(body);

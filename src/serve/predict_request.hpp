@@ -39,6 +39,15 @@ inline constexpr size_t kMaxListedErrors = 20;
 // "contributions".
 PredictRequest ParseJsonRequest(std::string_view body, const ServedModel& model,
                                 const RequestLimits& limits);
+// ParseJsonRequest's two readers. The plain one reads the common body (plain JSON of that shape,
+// every value valid) without building a JSON document, and returns false, leaving the rest to
+// the full one (nlohmann::json), at anything else: anything answered with an error, and anything
+// the full reader might read differently. Where it returns true, the request is the full
+// reader's.
+bool ReadPlainJsonRequest(std::string_view body, const ServedModel& model,
+                          const RequestLimits& limits, PredictRequest* request);
+PredictRequest ReadFullJsonRequest(std::string_view body, const ServedModel& model,
+                                   const RequestLimits& limits);
 
 // A CSV with a header holding every feature column (other columns are ignored; the model's id
 // column is echoed). `contributions` from the query string ("" for none). Throws RequestError:

@@ -44,10 +44,77 @@ ojson PredictionJson(const ServedModel& model, const std::string& id, const Trac
   return out;
 }
 
+// A JSON string as ojson::dump() writes it.
+void AppendString(std::string* out, const std::string& text) {
+  *out += ojson(text).dump();
+}
+
+// A number as ojson::dump() writes it: the shortest text that reads back as the same double
+// (nlohmann's own to_chars, which dump() calls), null when not finite.
+void AppendNumber(std::string* out, double value) {
+  if (!std::isfinite(value)) {
+    *out += "null";
+    return;
+  }
+  char buffer[64];
+  char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, value);
+  out->append(buffer, static_cast<size_t>(end - buffer));
+}
+
+// PredictionsJson without contributions, written straight out: the same text as building the
+// ojson and dumping it (serve_unit_test compares the two), without a JSON object per track.
+std::string PlainPredictionsJson(const ServedModel& model, const PredictRequest& request,
+                                 const std::vector<TrackPrediction>& predictions) {
+  std::string out;
+  out.reserve(128 + predictions.size() * (model.is_class() ? 96 : 32));
+  out += "{\"model\":";
+  AppendString(&out, model.info().name);
+  out += ",\"version\":";
+  AppendString(&out, model.info().version);
+  out += model.is_class() ? ",\"target\":\"class\"" : ",\"target\":\"popularity\"";
+  out += request.single ? ",\"prediction\":" : ",\"predictions\":[";
+  // The class names as keys and values, escaped once.
+  std::vector<std::string> names;
+  for (const std::string& name : model.class_names()) names.push_back(ojson(name).dump());
+  for (size_t i = 0; i < predictions.size(); ++i) {
+    const TrackPrediction& track = predictions[i];
+    if (i > 0) out += ',';
+    out += '{';
+    const std::string& id = request.ids.at(i);
+    if (!id.empty()) {
+      out += "\"id\":";
+      AppendString(&out, id);
+      out += ',';
+    }
+    if (model.is_class()) {
+      out += "\"class\":";
+      out += names.at(static_cast<size_t>(track.class_index));
+      out += ",\"probabilities\":{";
+      for (size_t k = 0; k < track.probabilities.size(); ++k) {
+        if (k > 0) out += ',';
+        out += names[k];
+        out += ':';
+        AppendNumber(&out, track.probabilities[k]);
+      }
+      out += '}';
+    } else {
+      out += "\"popularity\":";
+      AppendNumber(&out, track.popularity);
+    }
+    out += '}';
+    if (request.single) break;
+  }
+  out += request.single ? "}" : "]}";
+  return out;
+}
+
 }  // namespace
 
 std::string PredictionsJson(const ServedModel& model, const PredictRequest& request,
                             const std::vector<TrackPrediction>& predictions) {
+  if (request.contributions <= 0 && !(request.single && predictions.empty())) {
+    return PlainPredictionsJson(model, request, predictions);
+  }
   ojson out = {{"model", model.info().name},
                {"version", model.info().version},
                {"target", model.is_class() ? "class" : "popularity"}};

@@ -126,6 +126,93 @@ TEST_F(ServeModelTest, ParsesOneTrackAndABatch) {
   EXPECT_EQ(Parse({{"tracks", {Track()}}}).contributions, 0) << "batches: none unless asked";
 }
 
+// The plain reader (ReadPlainJsonRequest) takes the common bodies and reads them exactly as the
+// full reader does; everything else it leaves to the full reader.
+TEST_F(ServeModelTest, PlainReaderAgreesWithTheFullReader) {
+  const std::string track =
+      R"({"danceability": 0.7, "energy": 8e-1, "key": 5, "loudness": -5.5, "mode": 1,)"
+      R"( "speechiness": 0.05, "acousticness": 1E-1, "instrumentalness": 0, "liveness": 0.12,)"
+      R"( "valence": 0.5, "tempo": 120.000000000000001, "duration_ms": 210000})";
+  const std::string reordered =
+      R"({"tempo":99.5,"key":-1,"mode":0,"danceability":0.123456789012345678,"energy":1,)"
+      R"("loudness":-0.0,"speechiness":0.0583,"acousticness":0.102,"instrumentalness":1.0,)"
+      R"("liveness":0.0653,"valence":0.518,"duration_ms":194754.0,"id":"a-1"})";
+  const std::string with_id = track.substr(0, track.size() - 1) + R"(, "id": 42})";
+  const std::vector<std::string> taken = {
+      "{\"track\": " + track + "}",
+      " \r\n\t{ \"track\" :" + reordered + " , \"contributions\" : 2 } \n",
+      R"({"tracks": [)" + track + "," + reordered + "," + with_id + R"(], "contributions": 0})",
+      R"({"contributions": 0.0, "tracks": [)" + reordered + "]}",
+      R"({"tracks": [)" + track + "]}",
+  };
+  for (const std::string& body : taken) {
+    PredictRequest plain;
+    ASSERT_TRUE(ReadPlainJsonRequest(body, *tree_, limits_, &plain)) << body;
+    PredictRequest full = ReadFullJsonRequest(body, *tree_, limits_);
+    EXPECT_EQ(plain.single, full.single);
+    EXPECT_EQ(plain.ids, full.ids);
+    EXPECT_EQ(plain.contributions, full.contributions);
+    ASSERT_EQ(plain.x.rows(), full.x.rows());
+    ASSERT_EQ(plain.x.cols(), full.x.cols());
+    for (size_t i = 0; i < plain.x.data().size(); ++i) {
+      EXPECT_EQ(std::signbit(plain.x.data()[i]), std::signbit(full.x.data()[i])) << body;
+      EXPECT_EQ(plain.x.data()[i], full.x.data()[i]) << body;
+    }
+  }
+  EXPECT_EQ(ParseJsonRequest(taken[2], *tree_, limits_).ids,
+            (std::vector<std::string>{"", "a-1", "42"}));
+  // Left to the full reader: errors of every kind, escapes, non-ASCII text, duplicate keys, "-0"
+  // (an integer to the full reader), numbers JSON does not allow, trailing text.
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string body = "{\"track\": " + track + "}";
+    return body.replace(body.find(from), from.size(), to);
+  };
+  const std::vector<std::string> declined = {
+      "",
+      "{}",
+      "[]",
+      "{\"track\": " + track + "} x",
+      "{\"track\": " + track + ",}",
+      "{\"track\": " + track + ", \"track\": " + track + "}",
+      "{\"track\": " + track + ", \"tracks\": [" + track + "]}",
+      R"({"tracks": []})",
+      "{\"track\": " + track + ", \"extra\": 1}",
+      "{\"track\": " + track + ", \"contributions\": -1}",
+      "{\"track\": " + track + ", \"contributions\": 1.5}",
+      "{\"track\": " + track + ", \"contributions\": \"2\"}",
+      with("\"key\": 5", "\"key\": 5.5"),
+      with("\"key\": 5", "\"key\": -0"),
+      with("\"key\": 5", "\"key\": 05"),
+      with("\"key\": 5", "\"key\": +5"),
+      with("\"key\": 5", "\"key\": 5."),
+      with("\"key\": 5", "\"key\": \"5\""),
+      with("\"key\": 5", "\"k\\u0065y\": 5"),
+      with("\"key\": 5", "\"key\": 5, \"key\": 5"),
+      with("\"key\": 5", "\"kéy\": 5"),
+      with("\"key\": 5, ", ""),
+      with("\"tempo\": 120.000000000000001", "\"tempo\": 1e400"),
+      with("\"tempo\": 120.000000000000001", "\"tempo\": 301"),
+      with("\"tempo\": 120.000000000000001", "\"tempo\": NaN"),
+      with("\"tempo\": 120.000000000000001", "\"tempo\": 1234567890123456789"),
+      with("\"duration_ms\": 210000", "\"duration_ms\": 210000, \"id\": 1.5"),
+      with("\"duration_ms\": 210000", "\"duration_ms\": 210000, \"id\": \"a\\\"b\""),
+      with("\"duration_ms\": 210000", "\"duration_ms\": 210000, \"id\": null"),
+  };
+  for (const std::string& body : declined) {
+    PredictRequest plain;
+    EXPECT_FALSE(ReadPlainJsonRequest(body, *tree_, limits_, &plain)) << body;
+  }
+  RequestLimits small = limits_;
+  small.max_batch = 1;
+  PredictRequest plain;
+  EXPECT_FALSE(ReadPlainJsonRequest(taken[2], *tree_, small, &plain)) << "batch too large";
+  small = limits_;
+  small.max_explained = 0;
+  EXPECT_FALSE(ReadPlainJsonRequest(taken[1], *tree_, small, &plain)) << "too many to explain";
+  ASSERT_TRUE(ReadPlainJsonRequest(taken[0], *tree_, small, &plain));
+  EXPECT_EQ(plain.contributions, 0) << "a single track gets none when none may be explained";
+}
+
 TEST_F(ServeModelTest, JsonErrorsNameTheField) {
   auto parse_text = [this](const std::string& body) {
     return [this, body] { ParseJsonRequest(body, *tree_, limits_); };
@@ -335,6 +422,45 @@ TEST_F(ServeModelTest, AnswersAsJsonAndCsv) {
   json openapi = json::parse(OpenApiJson(true, {"popularity"}));
   EXPECT_TRUE(openapi["paths"].contains("/models/{name}/predict"));
   EXPECT_TRUE(openapi["components"]["securitySchemes"].contains("bearer"));
+}
+
+// Answers without contributions are written straight out: the same text as the JSON document.
+TEST_F(ServeModelTest, PlainAnswersAreTheDocumentsText) {
+  using ojson = nlohmann::ordered_json;
+  json tracks = json::array();
+  for (int i = 0; i < 40; ++i) {
+    json track = Track();
+    track["danceability"] = i / 40.0;
+    track["energy"] = 1 - i / 40.0;
+    track["tempo"] = 60 + 3 * i;
+    if (i % 3 == 1) track["id"] = "t\"" + std::to_string(i) + "\u00e9\n";
+    if (i % 3 == 2) track["id"] = i * 1000;
+    tracks.push_back(track);
+  }
+  for (const json& body :
+       {json{{"tracks", tracks}}, json{{"track", tracks[1]}, {"contributions", 0}}}) {
+    PredictRequest request = Parse(body);
+    std::vector<TrackPrediction> predictions = tree_->Predict(request.x, 0);
+    ojson expected = {{"model", "popularity"}, {"version", "1"}, {"target", "class"}};
+    ojson all = ojson::array();
+    for (size_t i = 0; i < predictions.size(); ++i) {
+      ojson one = ojson::object();
+      if (!request.ids[i].empty()) one["id"] = request.ids[i];
+      one["class"] = tree_->class_names().at(static_cast<size_t>(predictions[i].class_index));
+      ojson probabilities = ojson::object();
+      for (size_t k = 0; k < 3; ++k) {
+        probabilities[tree_->class_names()[k]] = predictions[i].probabilities[k];
+      }
+      one["probabilities"] = std::move(probabilities);
+      all.push_back(std::move(one));
+    }
+    if (request.single) {
+      expected["prediction"] = all[0];
+    } else {
+      expected["predictions"] = std::move(all);
+    }
+    EXPECT_EQ(PredictionsJson(*tree_, request, predictions), expected.dump());
+  }
 }
 
 TEST(ServerMetricsTest, RoutesCountsAndHistograms) {
