@@ -4,6 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <hitscope/runtime.hpp>
+
 #include "core/parallel.hpp"
 
 namespace hitscope::trees {
@@ -53,7 +55,11 @@ std::unique_ptr<ExactScratch> ExactScratchPool::Take() {
 
 void ExactScratchPool::Give(std::unique_ptr<ExactScratch> scratch) {
   std::lock_guard<std::mutex> lock(mutex_);
-  free_.push_back(std::move(scratch));
+  // A waiting worker may start another tree, so more trees than threads may grow at a time; keep
+  // no more than one per thread for the trees to come, and free the others now.
+  if (free_.size() < static_cast<size_t>(std::max(ThreadCount(), 1))) {
+    free_.push_back(std::move(scratch));
+  }
 }
 
 bool WorthParallel(int64_t rows, size_t features) {
@@ -88,7 +94,11 @@ ExactSplitter::ExactSplitter(const TrainingSet& data, std::span<const double> we
   stride_ = n + 1;
   const auto store_size = static_cast<size_t>(data.features * stride_);
   for (std::vector<SortedEntry>& store : scratch_->stores) {
-    if (store.size() < store_size) store.resize(store_size);
+    if (store.size() < store_size) {
+      // Freed before growing (no copy, no two at once), with room for the next trees' bootstraps.
+      store = std::vector<SortedEntry>();
+      store.resize(store_size + store_size / 64);
+    }
   }
   scratch_->goes_left.resize(static_cast<size_t>(((embedded_ ? n : data.rows) + 63) / 64));
   std::vector<uint32_t>& tags = scratch_->tags;

@@ -39,7 +39,7 @@ struct ExactScratch {
 };
 
 // The scratch of the trees of one fit: a tree takes one when it starts and gives it back when it
-// ends, so there are at most as many as trees growing at a time. Thread-safe.
+// ends; at most one per thread is kept. Thread-safe.
 class ExactScratchPool {
  public:
   std::unique_ptr<ExactScratch> Take();
