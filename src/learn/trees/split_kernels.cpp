@@ -199,6 +199,11 @@ ScanBest ScanPackedN(const SortedEntry* entries, int64_t n, const ScanContext& c
     uint32_t code = CodeOf<kEmbedded>(context, entry);
     packed += static_cast<uint64_t>(CodeWeight(code)) << (kPackedBits * CodeClass(code));
   };
+  // MayReach's right-hand side before the factor wl * wr, (target - margin), for the best proxy
+  // so far: its offset wl + wr is the node's total weight exactly (whole numbers below 2^21), so it
+  // changes only with the best, and is computed then, with MayReach's operations.
+  const double offset = kKind == CriterionKind::kGini ? total_weight : 0.0;
+  double reach = 0;
   const int64_t min_leaf = context.min_samples_leaf;
   const int64_t first = std::max<int64_t>(min_leaf, 1);
   const int64_t last = n - min_leaf;
@@ -211,13 +216,23 @@ ScanBest ScanPackedN(const SortedEntry* entries, int64_t n, const ScanContext& c
       for (int c = 0; c < kN; ++c) left[c] = static_cast<double>(counts[c]);
       const double weight_left = static_cast<double>(counts[0] + counts[1] + counts[2]);
       const double weight_right = total_weight - weight_left;
-      if (weight_left >= min_weight_leaf && weight_right >= min_weight_leaf &&
-          (!kScreen || best.pos < 0 ||
-           MayReach<kKind>(left, total, kN, weight_left, weight_right, best.proxy))) {
+      bool may_reach = true;
+      if (kScreen && best.pos >= 0) {
+        double sq_left = 0, sq_right = 0;
+        for (int c = 0; c < kN; ++c) {
+          double l = left[c], r = total[c] - left[c];
+          sq_left += l * l;
+          sq_right += r * r;
+        }
+        may_reach =
+            sq_left * weight_right + sq_right * weight_left >= reach * (weight_left * weight_right);
+      }
+      if (weight_left >= min_weight_leaf && weight_right >= min_weight_leaf && may_reach) {
         double proxy = ProxyImprovement<kKind>(left, total, kN, weight_left, weight_right);
         if (proxy > best.proxy) {
           best.proxy = proxy;
           best.pos = p;
+          reach = (proxy + offset) - 1e-9 * (std::fabs(proxy) + offset + 1.0);
         }
       }
     }
