@@ -114,6 +114,9 @@ class PosixFileSystem final : public FileSystem {
 };
 
 constexpr size_t kOutputBufferBytes = 1 << 20;
+// Writes at least this large go straight to the file (after what is buffered): copying them
+// into the buffer first costs a copy and, for a fresh buffer, its page faults.
+constexpr size_t kDirectWriteBytes = 64 << 10;
 
 }  // namespace
 
@@ -133,7 +136,6 @@ AtomicOutput::AtomicOutput(std::string path, FileSystem& fs) : path_(std::move(p
   // The temporary lives beside the target so that the final rename stays on one file system.
   temp_path_ = fmt::format("{}.tmp.{}.{}", path_, ::getpid(), counter.fetch_add(1));
   file_ = fs_.OpenForWrite(temp_path_);
-  buffer_.reserve(kOutputBufferBytes);
 }
 
 AtomicOutput::~AtomicOutput() {
@@ -148,14 +150,13 @@ AtomicOutput::~AtomicOutput() {
 
 void AtomicOutput::Write(std::string_view data) {
   bytes_written_ += static_cast<int64_t>(data.size());
-  if (buffer_.size() + data.size() > kOutputBufferBytes) {
+  if (data.size() >= kDirectWriteBytes) {
     Flush();
-    if (data.size() >= kOutputBufferBytes) {
-      file_->Append(data);
-      return;
-    }
+    file_->Append(data);
+    return;
   }
-  buffer_.append(data);
+  if (buffer_.size() + data.size() > kOutputBufferBytes) Flush();
+  buffer_.append(data);  // grows to at most kOutputBufferBytes, kept from flush to flush
 }
 
 void AtomicOutput::Flush() {
