@@ -86,8 +86,9 @@ struct AudioClip {
 AudioClip LoadAudio(const std::string& path, const AudioLoadOptions& options = {});
 
 // Resamples mono audio from `from_rate` to `to_rate` Hz with libsoxr's HQ recipe (the quality
-// librosa 0.10 uses by default) in one shot, giving ceil(n * to_rate / from_rate) samples (as
-// librosa.resample with fix=True). Equal rates return the input.
+// librosa 0.10 uses by default), giving ceil(n * to_rate / from_rate) samples (as
+// librosa.resample with fix=True): the samples of one soxr_oneshot call over the whole input,
+// computed a chunk at a time. Equal rates return the input.
 std::vector<float> Resample(std::span<const float> samples, int from_rate, int to_rate);
 
 // ---- Mel spectrograms ----------------------------------------------------------------------

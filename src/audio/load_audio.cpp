@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <soxr.h>
@@ -16,6 +17,7 @@
 #include <hitscope/error.hpp>
 
 #include "audio/decoders.hpp"
+#include "audio/mel_internal.hpp"
 #include "audio/simd.hpp"
 
 namespace hitscope {
@@ -79,6 +81,80 @@ uint32_t MaxAbsBits(const float* values, size_t n) {
   return top;
 }
 
+// libsoxr's HQ recipe fed a chunk at a time. Its stages are stream filters whose blocks are
+// placed from the start of the stream, so the output does not depend on how the input is cut:
+// it equals soxr_oneshot's bit for bit (load_audio_test.cpp checks it at the common rates). Fed
+// the whole signal at once, every stage buffers all of it: one-shot resampling of 30 s took
+// twice the time, mostly copies and page faults of those buffers.
+class StreamingResampler {
+ public:
+  StreamingResampler(int from_rate, int to_rate)
+      : ratio_(static_cast<double>(to_rate) / from_rate) {
+    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+    const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);  // files already run in parallel
+    soxr_error_t error = nullptr;
+    soxr_ = soxr_create(from_rate, to_rate, 1, &error, &io, &quality, &runtime);
+    if (error != nullptr || soxr_ == nullptr) {
+      if (soxr_ != nullptr) soxr_delete(soxr_);
+      throw InternalError(fmt::format("libsoxr cannot resample {} Hz to {} Hz: {}", from_rate,
+                                      to_rate, error != nullptr ? error : "no resampler"));
+    }
+  }
+  ~StreamingResampler() { soxr_delete(soxr_); }
+  StreamingResampler(const StreamingResampler&) = delete;
+  StreamingResampler& operator=(const StreamingResampler&) = delete;
+
+  // Takes `n` more input samples and appends what comes out to `out`.
+  void Push(const float* in, size_t n, std::vector<float>& out) {
+    if (n == 0) return;
+    const size_t room = static_cast<size_t>(std::ceil(static_cast<double>(n) * ratio_)) + 256;
+    const size_t have = out.size();
+    size_t done = 0;
+    out.resize(have + room);
+    // No idone: soxr takes all of `in`; what does not fit in `room` stays in its buffers.
+    Check(soxr_process(soxr_, in, n, nullptr, out.data() + have, room, &done));
+    out.resize(have + done);
+    while (done == room) {  // drain
+      const size_t at = out.size();
+      out.resize(at + room);
+      done = soxr_output(soxr_, out.data() + at, room);
+      Check(soxr_error(soxr_));
+      out.resize(at + done);
+    }
+  }
+
+  // Flushes the filters' delay line into `out` until it holds `total` samples or nothing is left
+  // (soxr_oneshot with an output buffer of `total` samples stops at the same place).
+  void Finish(std::vector<float>& out, size_t total) {
+    while (out.size() < total) {
+      const size_t have = out.size();
+      size_t done = 0;
+      out.resize(total);
+      Check(soxr_process(soxr_, nullptr, 0, nullptr, out.data() + have, total - have, &done));
+      out.resize(have + done);
+      if (done == 0) break;
+    }
+  }
+
+ private:
+  static void Check(soxr_error_t error) {
+    if (error != nullptr) throw InternalError(fmt::format("libsoxr failed to resample: {}", error));
+  }
+
+  double ratio_;
+  soxr_t soxr_ = nullptr;
+};
+
+// librosa.resample(fix=True): ceil(n * to / from) samples.
+size_t ResampledLength(size_t samples, int from_rate, int to_rate) {
+  const double ratio = static_cast<double>(to_rate) / from_rate;
+  return static_cast<size_t>(std::ceil(samples * ratio));
+}
+
+// Input chunk of the streaming resampler and of decoding.
+constexpr int64_t kChunk = 16384;
+
 }  // namespace
 
 std::vector<float> Resample(std::span<const float> samples, int from_rate, int to_rate) {
@@ -87,28 +163,34 @@ std::vector<float> Resample(std::span<const float> samples, int from_rate, int t
         fmt::format("resampling: rates must be >= 1 Hz, got {} and {}", from_rate, to_rate));
   }
   if (from_rate == to_rate || samples.empty()) return {samples.begin(), samples.end()};
-  // librosa.resample(fix=True): ceil(n * to / from) samples.
-  const double ratio = static_cast<double>(to_rate) / from_rate;
-  const size_t out_len = static_cast<size_t>(std::ceil(samples.size() * ratio));
-  std::vector<float> out(out_len, 0.0f);
-  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
-  const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);  // files already run in parallel
-  size_t done = 0;
-  const soxr_error_t error =
-      soxr_oneshot(from_rate, to_rate, 1, samples.data(), samples.size(), nullptr, out.data(),
-                   out_len, &done, &io, &quality, &runtime);
-  if (error != nullptr) {
-    throw InternalError(
-        fmt::format("libsoxr failed to resample {} Hz to {} Hz: {}", from_rate, to_rate, error));
+  const size_t out_len = ResampledLength(samples.size(), from_rate, to_rate);
+  std::vector<float> out;
+  out.reserve(out_len + 4096);
+  StreamingResampler resampler(from_rate, to_rate);
+  for (size_t at = 0; at < samples.size(); at += kChunk) {
+    const size_t n = std::min<size_t>(kChunk, samples.size() - at);
+    resampler.Push(samples.data() + at, n, out);
   }
+  resampler.Finish(out, out_len);
   // A shorter output (the resampler's last partial sample) is padded with zeros, as
   // librosa.util.fix_length pads.
+  out.resize(out_len, 0.0f);
   return out;
 }
 
 AudioClip LoadAudio(const std::string& path, const AudioLoadOptions& options) {
+  AudioClip clip;
+  audio::LoadAudioInto(path, options, clip);
+  return clip;
+}
+
+namespace audio {
+
+void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, AudioClip& clip) {
   ValidateLoadOptions(options);
+  std::vector<float> samples = std::move(clip.samples);  // its capacity is reused
+  samples.clear();
+  clip = AudioClip{};
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (!std::filesystem::exists(status)) {
@@ -142,22 +224,20 @@ AudioClip LoadAudio(const std::string& path, const AudioLoadOptions& options) {
         path, file_bytes / 1e6, options.max_file_bytes / 1e6));
   }
 
-  std::unique_ptr<audio::Decoder> decoder =
-      LooksLikeMp3(path) ? audio::OpenMp3(path) : audio::OpenSndfile(path);
+  std::unique_ptr<Decoder> decoder = LooksLikeMp3(path) ? OpenMp3(path) : OpenSndfile(path);
   const int rate = decoder->sample_rate();
   const int channels = decoder->channels();
   if (rate < 1 || channels < 1) {
     throw InvalidInput(
         fmt::format("corrupt: '{}' declares {} Hz and {} channels", path, rate, channels));
   }
-  AudioClip clip;
   clip.format = decoder->format();
   clip.source_sample_rate = rate;
   clip.source_channels = channels;
   int64_t declared = decoder->declared_frames();
   bool declared_exact = decoder->declared_exact();
   // A WAV whose data chunk runs past the end of the file: libsndfile quietly shortens it.
-  const audio::WavDataSizes wav = audio::InspectWavData(path, file_bytes);
+  const WavDataSizes wav = InspectWavData(path, file_bytes);
   if (wav.promised > wav.present && clip.format == "WAV") {
     const double bytes_per_second =
         static_cast<double>(wav.promised) / std::max<int64_t>(declared, 1) * rate;
@@ -189,35 +269,78 @@ AudioClip LoadAudio(const std::string& path, const AudioLoadOptions& options) {
     decoder->SeekTo(skip);
   }
 
-  // Decode and mix down chunk by chunk (librosa.to_mono: the float32 mean of the channels).
-  std::vector<float> mono;
-  if (declared >= 0) mono.reserve(static_cast<size_t>(std::min(declared - skip, limit)) + 1);
-  constexpr int64_t kChunk = 16384;
-  std::vector<float> interleaved(static_cast<size_t>(kChunk) * channels);
+  // Decode and mix down chunk by chunk (librosa.to_mono: the float32 mean of the channels),
+  // resampling each chunk as it comes (the same samples as resampling the whole window, see
+  // StreamingResampler), so the window at the file's rate is never held whole.
+  const int target = options.sample_rate == 0 ? rate : options.sample_rate;
+  std::optional<StreamingResampler> resampler;
+  if (rate != target) resampler.emplace(rate, target);
+  if (declared >= 0) {
+    const auto expected =
+        static_cast<size_t>(std::max<int64_t>(std::min(declared - skip, limit), 0));
+    size_t room = resampler ? ResampledLength(expected, rate, target) + 4096 : expected + 1;
+    if (!whole && options.pad_to_duration) {
+      room = std::max(room, static_cast<size_t>(options.duration_seconds * target));
+    }
+    samples.reserve(room);
+  }
+  const bool direct = channels == 1 && !resampler;  // decode straight into the output
+  std::vector<float> interleaved(direct ? 0 : static_cast<size_t>(kChunk) * channels);
+  std::vector<float> mixed(direct || channels == 1 ? 0 : static_cast<size_t>(kChunk));
   const float scale = static_cast<float>(channels);
+  int64_t decoded = 0;
+  uint32_t peak_bits = 0;
+  int64_t first_non_finite = -1;  // in the window
+  float non_finite_value = 0;
   for (;;) {
-    const int64_t room = (whole ? limit + 1 : limit) - static_cast<int64_t>(mono.size());
+    const int64_t room = (whole ? limit + 1 : limit) - decoded;
     if (room <= 0) break;
-    const int64_t got = decoder->Read(interleaved.data(), std::min(kChunk, room));
-    if (got <= 0) break;
-    const size_t base = mono.size();
-    mono.resize(base + static_cast<size_t>(got));
-    float* out = mono.data() + base;
-    const float* in = interleaved.data();
-    if (channels == 1) {
-      std::copy(in, in + got, out);
-    } else if (channels == 2) {
-      for (int64_t f = 0; f < got; ++f) out[f] = (in[2 * f] + in[2 * f + 1]) / scale;
+    const int64_t want = std::min(kChunk, room);
+    const float* mono = nullptr;
+    int64_t got = 0;
+    if (direct) {
+      samples.resize(static_cast<size_t>(decoded + want));
+      got = std::max<int64_t>(decoder->Read(samples.data() + decoded, want), 0);
+      samples.resize(static_cast<size_t>(decoded + got));
+      mono = samples.data() + decoded;
     } else {
-      for (int64_t f = 0; f < got; ++f) {
-        const float* frame = in + f * channels;
-        float sum = frame[0];
-        for (int c = 1; c < channels; ++c) sum += frame[c];
-        out[f] = sum / scale;
+      got = decoder->Read(interleaved.data(), want);
+      if (got <= 0) break;
+      const float* in = interleaved.data();
+      float* out = mixed.data();
+      if (channels == 1) {
+        out = interleaved.data();
+      } else if (channels == 2) {
+        for (int64_t f = 0; f < got; ++f) out[f] = (in[2 * f] + in[2 * f + 1]) / scale;
+      } else {
+        for (int64_t f = 0; f < got; ++f) {
+          const float* frame = in + f * channels;
+          float sum = frame[0];
+          for (int c = 1; c < channels; ++c) sum += frame[c];
+          out[f] = sum / scale;
+        }
+      }
+      mono = out;
+    }
+    if (got <= 0) break;
+    // Peak level and finiteness in one pass; the position only when something is wrong.
+    const uint32_t chunk_peak = MaxAbsBits(mono, static_cast<size_t>(got));
+    peak_bits = std::max(peak_bits, chunk_peak);
+    if (chunk_peak >= 0x7F800000u && first_non_finite < 0) {
+      for (int64_t i = 0; i < got; ++i) {
+        if (std::isfinite(mono[i])) continue;
+        first_non_finite = decoded + i;
+        non_finite_value = mono[i];
+        break;
       }
     }
+    if (resampler) {
+      resampler->Push(mono, static_cast<size_t>(got), samples);
+    } else if (!direct) {
+      samples.insert(samples.end(), mono, mono + got);
+    }
+    decoded += got;
   }
-  const auto decoded = static_cast<int64_t>(mono.size());
   if (whole && decoded > limit) {
     throw InvalidInput(fmt::format(
         "too large: '{}' is longer than {}, the most whole-file mode reads (--max-seconds): "
@@ -239,22 +362,15 @@ AudioClip LoadAudio(const std::string& path, const AudioLoadOptions& options) {
           Seconds(static_cast<double>(declared) / rate)));
     }
   }
-  // Peak level and finiteness in one pass; the position only when something is wrong.
-  const uint32_t peak_bits = MaxAbsBits(mono.data(), mono.size());
-  const bool non_finite = peak_bits >= 0x7F800000u;
+  if (first_non_finite >= 0) {
+    throw InvalidInput(fmt::format(
+        "invalid samples: '{}' has a {} sample at {}; the file is damaged (floating-point "
+        "audio must be finite)",
+        path, std::isnan(non_finite_value) ? "NaN" : "infinite",
+        Seconds(static_cast<double>(skip + first_non_finite) / rate)));
+  }
   float peak;
   std::memcpy(&peak, &peak_bits, sizeof(peak));
-  if (non_finite) {
-    for (int64_t i = 0; i < decoded; ++i) {
-      const float value = mono[i];
-      if (std::isfinite(value)) continue;
-      throw InvalidInput(fmt::format(
-          "invalid samples: '{}' has a {} sample at {}; the file is damaged (floating-point "
-          "audio must be finite)",
-          path, std::isnan(value) ? "NaN" : "infinite",
-          Seconds(static_cast<double>(skip + i) / rate)));
-    }
-  }
   clip.peak_dbfs = peak > 0 ? 20.0 * std::log10(static_cast<double>(peak))
                             : -std::numeric_limits<double>::infinity();
   if (clip.peak_dbfs < options.silence_threshold_dbfs) {
@@ -266,21 +382,22 @@ AudioClip LoadAudio(const std::string& path, const AudioLoadOptions& options) {
   }
   clip.decoded_seconds = static_cast<double>(decoded) / rate;
 
-  const int target = options.sample_rate == 0 ? rate : options.sample_rate;
   clip.sample_rate = target;
-  if (rate == target) {
-    clip.samples = std::move(mono);
-  } else {
-    clip.samples = Resample(mono, rate, target);
+  if (resampler) {
+    const size_t out_len = ResampledLength(static_cast<size_t>(decoded), rate, target);
+    resampler->Finish(samples, out_len);
+    // A shorter output (the resampler's last partial sample) is padded with zeros, as
+    // librosa.util.fix_length pads.
+    samples.resize(out_len, 0.0f);
   }
-  mono = {};
   if (!whole && options.pad_to_duration) {
     const auto window = static_cast<int64_t>(options.duration_seconds * target);
-    const auto have = static_cast<int64_t>(clip.samples.size());
+    const auto have = static_cast<int64_t>(samples.size());
     if (have < window) clip.padded_seconds = static_cast<double>(window - have) / target;
-    clip.samples.resize(static_cast<size_t>(window), 0.0f);
+    samples.resize(static_cast<size_t>(window), 0.0f);
   }
-  return clip;
+  clip.samples = std::move(samples);
 }
 
+}  // namespace audio
 }  // namespace hitscope

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include <sndfile.h>
+#include <soxr.h>
 
 #include <hitscope/audio.hpp>
 
@@ -76,6 +77,52 @@ TEST(LoadAudioTest, ResamplesTo22050KeepingTheTone) {
   EXPECT_EQ(Resample(tone, 44100, 22050).size(), 44100u);
   EXPECT_EQ(Resample(std::vector<float>(1001, 0.5f), 44100, 22050).size(), 501u);  // ceil
   EXPECT_EQ(Resample(std::vector<float>(7, 0.5f), 8000, 22050).size(), 20u);
+}
+
+TEST(LoadAudioTest, ChunkedResamplingEqualsOneShotBitForBit) {
+  // Resample (and LoadAudio) feed libsoxr a chunk at a time; the samples must be those of
+  // soxr_oneshot over the whole signal, the call librosa's soxr_hq resampling makes.
+  for (const int rate : {8000, 11025, 16000, 22050 * 2, 32000, 44100, 48000, 96000}) {
+    for (const size_t n : {size_t{7}, size_t{1001}, size_t{50000}, size_t{3 * 44100 + 17}}) {
+      const auto x = testing::Noise(n, 11, 0.4);
+      const size_t out_len = static_cast<size_t>(std::ceil(n * 22050.0 / rate));
+      std::vector<float> expected(out_len, 0.0f);
+      const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+      const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+      const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
+      size_t done = 0;
+      ASSERT_EQ(soxr_oneshot(rate, 22050, 1, x.data(), n, nullptr, expected.data(), out_len, &done,
+                             &io, &quality, &runtime),
+                nullptr);
+      const std::vector<float> got = Resample(x, rate, 22050);
+      ASSERT_EQ(got.size(), out_len) << rate << " " << n;
+      for (size_t i = 0; i < out_len; ++i) {
+        ASSERT_EQ(got[i], expected[i]) << rate << " Hz, " << n << " samples, at " << i;
+      }
+    }
+  }
+}
+
+TEST(LoadAudioTest, LoadAudioResamplesAsOneShotOfTheMonoWindow) {
+  testing::TempDir dir;
+  const auto left = testing::Noise(3 * 48000 + 5, 21, 0.4);
+  const auto right = testing::Noise(3 * 48000 + 5, 22, 0.4);
+  testing::WriteAudio(dir.File("n.wav"), testing::Interleave({left, right}), 2, 48000,
+                      AudioFormat::kWavFloat);
+  const AudioClip clip = LoadAudio(dir.File("n.wav"), Window(2.5));
+  const size_t n = static_cast<size_t>(2.5 * 48000);
+  std::vector<float> mono(n);
+  for (size_t i = 0; i < n; ++i) mono[i] = (left[i] + right[i]) / 2.0f;
+  const size_t out_len = static_cast<size_t>(std::ceil(n * 22050.0 / 48000));
+  std::vector<float> expected(out_len, 0.0f);
+  const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
+  const soxr_runtime_spec_t runtime = soxr_runtime_spec(1);
+  ASSERT_EQ(soxr_oneshot(48000, 22050, 1, mono.data(), n, nullptr, expected.data(), out_len,
+                         nullptr, &io, &quality, &runtime),
+            nullptr);
+  ASSERT_EQ(clip.samples.size(), static_cast<size_t>(2.5 * 22050));
+  for (size_t i = 0; i < out_len; ++i) ASSERT_EQ(clip.samples[i], expected[i]) << i;
 }
 
 TEST(LoadAudioTest, EveryFormatDecodes) {

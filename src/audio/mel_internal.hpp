@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,17 @@ namespace hitscope {
 void ValidateMelOptions(const MelOptions& options);
 
 namespace audio {
+
+// LoadAudio into `clip`, reusing the capacity of clip.samples (a worker's buffer from file to
+// file). On an exception `clip` holds no samples and partial details.
+void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, AudioClip& clip);
+
+// MelSpectrogram into `out`, reusing the capacity of out.values.
+void MelSpectrogramInto(std::span<const float> samples, const MelOptions& options,
+                        Spectrogram& out);
+
+// The .npy header of a float32 C-order array of `shape` (a Python tuple: "(128, 1292)").
+std::string NpyHeader(const std::string& shape);
 
 // The mel basis without its zeros: band m has `count` weights from FFT bin `first_bin` on. A
 // Slaney basis of 128 bands over 1025 bins has about 2,000 non-zero weights (each bin lies in at

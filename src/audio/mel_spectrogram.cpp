@@ -216,6 +216,13 @@ int64_t SpectrogramFrames(int64_t samples, const MelOptions& options) {
 }
 
 Spectrogram MelSpectrogram(std::span<const float> samples, const MelOptions& options) {
+  Spectrogram out;
+  audio::MelSpectrogramInto(samples, options, out);
+  return out;
+}
+
+void audio::MelSpectrogramInto(std::span<const float> samples, const MelOptions& options,
+                               Spectrogram& out) {
   ValidateMelOptions(options);
   if (samples.empty()) {
     throw InvalidInput("empty: a mel spectrogram needs at least one sample, got none");
@@ -257,10 +264,9 @@ Spectrogram MelSpectrogram(std::span<const float> samples, const MelOptions& opt
   audio::AlignedFloats power(static_cast<size_t>(bins) * kFftLanes);
   audio::AlignedFloats mel(static_cast<size_t>(options.n_mels) * kFftLanes);
 
-  Spectrogram out;
   out.bands = options.n_mels;
   out.frames = frames;
-  out.values.resize(static_cast<size_t>(out.bands) * frames);
+  out.values.resize(static_cast<size_t>(out.bands) * frames);  // every value is written below
   for (int64_t first = 0; first < frames; first += kFftLanes) {
     const int count = static_cast<int>(std::min<int64_t>(kFftLanes, frames - first));
     const float* signal = block_signal(first);
@@ -284,7 +290,6 @@ Spectrogram MelSpectrogram(std::span<const float> samples, const MelOptions& opt
       for (int lane = 0; lane < count; ++lane) row[lane] = mel[m * kFftLanes + lane];
     }
   }
-  return out;
 }
 
 void PowerToDb(Spectrogram& spectrogram, const DbOptions& options) {

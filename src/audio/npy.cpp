@@ -11,6 +11,8 @@
 #include <hitscope/error.hpp>
 #include <hitscope/file.hpp>
 
+#include "audio/mel_internal.hpp"
+
 namespace hitscope {
 namespace {
 
@@ -18,20 +20,14 @@ static_assert(std::endian::native == std::endian::little, ".npy files are writte
 
 constexpr char kMagic[] = "\x93NUMPY";
 
-std::string NpyBytes(const std::string& shape, std::span<const float> values) {
-  std::string header =
-      fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': {}, }}", shape);
-  const size_t unpadded = 6 + 2 + 2 + header.size() + 1;
-  header.append((64 - unpadded % 64) % 64, ' ');
-  header.push_back('\n');
-  std::string out(kMagic, 6);
-  out.push_back('\x01');
-  out.push_back('\x00');
-  out.push_back(static_cast<char>(header.size() & 0xFF));
-  out.push_back(static_cast<char>(header.size() >> 8));
-  out += header;
-  out.append(reinterpret_cast<const char*>(values.data()), values.size_bytes());
-  return out;
+// Header and data are written separately: the data goes from the array to the file without a
+// copy into a string (AtomicOutput passes large writes straight through).
+void WriteNpyFile(const std::string& path, const std::string& shape,
+                  std::span<const float> values) {
+  AtomicOutput out(path);
+  out.Write(audio::NpyHeader(shape));
+  out.Write(std::string_view(reinterpret_cast<const char*>(values.data()), values.size_bytes()));
+  out.Commit();
 }
 
 // The value of `key` in the header dict, as text up to the next top-level ',' or '}'.
@@ -61,13 +57,28 @@ std::string HeaderField(const std::string& header, const std::string& key,
 
 }  // namespace
 
+std::string audio::NpyHeader(const std::string& shape) {
+  std::string header =
+      fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': {}, }}", shape);
+  const size_t unpadded = 6 + 2 + 2 + header.size() + 1;
+  header.append((64 - unpadded % 64) % 64, ' ');
+  header.push_back('\n');
+  std::string out(kMagic, 6);
+  out.push_back('\x01');
+  out.push_back('\x00');
+  out.push_back(static_cast<char>(header.size() & 0xFF));
+  out.push_back(static_cast<char>(header.size() >> 8));
+  out += header;
+  return out;
+}
+
 void WriteNpy(const std::string& path, const Spectrogram& spectrogram) {
-  WriteFileAtomically(path, NpyBytes(fmt::format("({}, {})", spectrogram.bands, spectrogram.frames),
-                                     spectrogram.values));
+  WriteNpyFile(path, fmt::format("({}, {})", spectrogram.bands, spectrogram.frames),
+               spectrogram.values);
 }
 
 void WriteNpy(const std::string& path, std::span<const float> values) {
-  WriteFileAtomically(path, NpyBytes(fmt::format("({},)", values.size()), values));
+  WriteNpyFile(path, fmt::format("({},)", values.size()), values);
 }
 
 Spectrogram ReadNpySpectrogram(const std::string& path) {

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -60,12 +62,45 @@ PngMapping ImageMapping(const SpectrogramJobOptions& options, double db_min, dou
   return mapping;
 }
 
+// A worker's big buffers (the samples and the spectrogram of a file), reused from file to file
+// so that each file does not allocate, fault in and free a few megabytes again.
+struct WorkBuffers {
+  std::vector<float> samples;
+  Spectrogram spectrogram;
+};
+
+// Buffers for the files in flight: one per worker at most, freed with the job.
+class BufferPool {
+ public:
+  std::unique_ptr<WorkBuffers> Take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return std::make_unique<WorkBuffers>();
+    auto buffers = std::move(free_.back());
+    free_.pop_back();
+    return buffers;
+  }
+  void Give(std::unique_ptr<WorkBuffers> buffers) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(buffers));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<WorkBuffers>> free_;
+};
+
 SpectrogramOutcome ProcessOne(const AudioSource& source, const std::string& stem,
-                              const std::string& out_dir, const SpectrogramJobOptions& options) {
+                              const std::string& out_dir, const SpectrogramJobOptions& options,
+                              WorkBuffers& buffers) {
   SpectrogramOutcome outcome;
   outcome.source = source;
+  AudioClip clip;
+  clip.samples = std::move(buffers.samples);
   try {
-    Spectrogram db = ComputeDbSpectrogram(source.path, options, &outcome.clip);
+    audio::LoadAudioInto(source.path, options.load, clip);
+    Spectrogram& db = buffers.spectrogram;
+    audio::MelSpectrogramInto(clip.samples, options.mel, db);
+    PowerToDb(db, options.db);
     outcome.frames = db.frames;
     outcome.bands = db.bands;
     const auto [low, high] = std::minmax_element(db.values.begin(), db.values.end());
@@ -83,14 +118,17 @@ SpectrogramOutcome ProcessOne(const AudioSource& source, const std::string& stem
     }
     if (options.write_samples) {
       outcome.samples = stem + ".samples.npy";
-      WriteNpy((dir / outcome.samples).string(), outcome.clip.samples);
+      WriteNpy((dir / outcome.samples).string(), clip.samples);
     }
+    buffers.samples = std::move(clip.samples);
+    outcome.clip = std::move(clip);
   } catch (const Error& e) {
     outcome.status = SpectrogramStatus::kError;
     outcome.error = e.what();
     outcome.npy.clear();
     outcome.png.clear();
     outcome.samples.clear();
+    buffers.samples = std::move(clip.samples);
   }
   outcome.clip.samples = {};
   return outcome;
@@ -239,8 +277,11 @@ SpectrogramJobReport RunSpectrogramJob(const std::vector<AudioSource>& sources,
     if (!options.progress_label.empty()) {
       progress.emplace(options.progress_label, sources.size(), "files");
     }
+    BufferPool pool;
     ParallelTasks(sources.size(), [&](size_t i) {
-      report.outcomes[i] = ProcessOne(sources[i], stems[i], out_dir, options);
+      std::unique_ptr<WorkBuffers> buffers = pool.Take();
+      report.outcomes[i] = ProcessOne(sources[i], stems[i], out_dir, options, *buffers);
+      pool.Give(std::move(buffers));
       if (progress) progress->Add(1);
     });
   }
