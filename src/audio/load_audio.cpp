@@ -81,6 +81,26 @@ uint32_t MaxAbsBits(const float* values, size_t n) {
   return top;
 }
 
+// A buffer filled from the front, whose old contents are overwritten rather than zeroed first: a
+// worker's reused samples buffer is filled without a memset of its whole length.
+class SampleSink {
+ public:
+  explicit SampleSink(std::vector<float>& samples) : samples_(samples) {}
+  // Room for n more samples after those written so far.
+  float* Room(size_t n) {
+    if (samples_.size() < used_ + n) samples_.resize(used_ + n);
+    return samples_.data() + used_;
+  }
+  void Commit(size_t n) { used_ += n; }
+  size_t size() const { return used_; }
+  // Cuts the vector to what was written.
+  void Finish() { samples_.resize(used_); }
+
+ private:
+  std::vector<float>& samples_;
+  size_t used_ = 0;
+};
+
 // libsoxr's HQ recipe fed a chunk at a time. Its stages are stream filters whose blocks are
 // placed from the start of the stream, so the output does not depend on how the input is cut:
 // it equals soxr_oneshot's bit for bit (load_audio_test.cpp checks it at the common rates). Fed
@@ -106,33 +126,28 @@ class StreamingResampler {
   StreamingResampler& operator=(const StreamingResampler&) = delete;
 
   // Takes `n` more input samples and appends what comes out to `out`.
-  void Push(const float* in, size_t n, std::vector<float>& out) {
+  void Push(const float* in, size_t n, SampleSink& out) {
     if (n == 0) return;
     const size_t room = static_cast<size_t>(std::ceil(static_cast<double>(n) * ratio_)) + 256;
-    const size_t have = out.size();
     size_t done = 0;
-    out.resize(have + room);
     // No idone: soxr takes all of `in`; what does not fit in `room` stays in its buffers.
-    Check(soxr_process(soxr_, in, n, nullptr, out.data() + have, room, &done));
-    out.resize(have + done);
+    Check(soxr_process(soxr_, in, n, nullptr, out.Room(room), room, &done));
+    out.Commit(done);
     while (done == room) {  // drain
-      const size_t at = out.size();
-      out.resize(at + room);
-      done = soxr_output(soxr_, out.data() + at, room);
+      done = soxr_output(soxr_, out.Room(room), room);
       Check(soxr_error(soxr_));
-      out.resize(at + done);
+      out.Commit(done);
     }
   }
 
   // Flushes the filters' delay line into `out` until it holds `total` samples or nothing is left
   // (soxr_oneshot with an output buffer of `total` samples stops at the same place).
-  void Finish(std::vector<float>& out, size_t total) {
+  void Finish(SampleSink& out, size_t total) {
     while (out.size() < total) {
-      const size_t have = out.size();
+      const size_t want = total - out.size();
       size_t done = 0;
-      out.resize(total);
-      Check(soxr_process(soxr_, nullptr, 0, nullptr, out.data() + have, total - have, &done));
-      out.resize(have + done);
+      Check(soxr_process(soxr_, nullptr, 0, nullptr, out.Room(want), want, &done));
+      out.Commit(done);
       if (done == 0) break;
     }
   }
@@ -166,12 +181,14 @@ std::vector<float> Resample(std::span<const float> samples, int from_rate, int t
   const size_t out_len = ResampledLength(samples.size(), from_rate, to_rate);
   std::vector<float> out;
   out.reserve(out_len + 4096);
+  SampleSink sink(out);
   StreamingResampler resampler(from_rate, to_rate);
   for (size_t at = 0; at < samples.size(); at += kChunk) {
     const size_t n = std::min<size_t>(kChunk, samples.size() - at);
-    resampler.Push(samples.data() + at, n, out);
+    resampler.Push(samples.data() + at, n, sink);
   }
-  resampler.Finish(out, out_len);
+  resampler.Finish(sink, out_len);
+  sink.Finish();
   // A shorter output (the resampler's last partial sample) is padded with zeros, as
   // librosa.util.fix_length pads.
   out.resize(out_len, 0.0f);
@@ -188,8 +205,7 @@ namespace audio {
 
 void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, AudioClip& clip) {
   ValidateLoadOptions(options);
-  std::vector<float> samples = std::move(clip.samples);  // its capacity is reused
-  samples.clear();
+  std::vector<float> samples = std::move(clip.samples);  // reused, overwritten from the front
   clip = AudioClip{};
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
@@ -284,6 +300,7 @@ void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, Aud
     }
     samples.reserve(room);
   }
+  SampleSink sink(samples);
   const bool direct = channels == 1 && !resampler;  // decode straight into the output
   std::vector<float> interleaved(direct ? 0 : static_cast<size_t>(kChunk) * channels);
   std::vector<float> mixed(direct || channels == 1 ? 0 : static_cast<size_t>(kChunk));
@@ -299,10 +316,10 @@ void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, Aud
     const float* mono = nullptr;
     int64_t got = 0;
     if (direct) {
-      samples.resize(static_cast<size_t>(decoded + want));
-      got = std::max<int64_t>(decoder->Read(samples.data() + decoded, want), 0);
-      samples.resize(static_cast<size_t>(decoded + got));
-      mono = samples.data() + decoded;
+      float* dst = sink.Room(static_cast<size_t>(want));
+      got = std::max<int64_t>(decoder->Read(dst, want), 0);
+      sink.Commit(static_cast<size_t>(got));
+      mono = dst;
     } else {
       got = decoder->Read(interleaved.data(), want);
       if (got <= 0) break;
@@ -335,9 +352,10 @@ void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, Aud
       }
     }
     if (resampler) {
-      resampler->Push(mono, static_cast<size_t>(got), samples);
+      resampler->Push(mono, static_cast<size_t>(got), sink);
     } else if (!direct) {
-      samples.insert(samples.end(), mono, mono + got);
+      std::copy(mono, mono + got, sink.Room(static_cast<size_t>(got)));
+      sink.Commit(static_cast<size_t>(got));
     }
     decoded += got;
   }
@@ -385,10 +403,13 @@ void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, Aud
   clip.sample_rate = target;
   if (resampler) {
     const size_t out_len = ResampledLength(static_cast<size_t>(decoded), rate, target);
-    resampler->Finish(samples, out_len);
+    resampler->Finish(sink, out_len);
+    sink.Finish();
     // A shorter output (the resampler's last partial sample) is padded with zeros, as
     // librosa.util.fix_length pads.
     samples.resize(out_len, 0.0f);
+  } else {
+    sink.Finish();
   }
   if (!whole && options.pad_to_duration) {
     const auto window = static_cast<int64_t>(options.duration_seconds * target);

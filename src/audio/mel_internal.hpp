@@ -23,6 +23,13 @@ void LoadAudioInto(const std::string& path, const AudioLoadOptions& options, Aud
 void MelSpectrogramInto(std::span<const float> samples, const MelOptions& options,
                         Spectrogram& out);
 
+// PowerToDb, also giving the smallest and largest dB value (those of std::minmax_element).
+struct DbRange {
+  float min = 0;
+  float max = 0;
+};
+DbRange PowerToDbWithRange(Spectrogram& spectrogram, const DbOptions& options);
+
 // The .npy header of a float32 C-order array of `shape` (a Python tuple: "(128, 1292)").
 std::string NpyHeader(const std::string& shape);
 

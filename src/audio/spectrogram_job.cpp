@@ -100,12 +100,11 @@ SpectrogramOutcome ProcessOne(const AudioSource& source, const std::string& stem
     audio::LoadAudioInto(source.path, options.load, clip);
     Spectrogram& db = buffers.spectrogram;
     audio::MelSpectrogramInto(clip.samples, options.mel, db);
-    PowerToDb(db, options.db);
+    const audio::DbRange range = audio::PowerToDbWithRange(db, options.db);
     outcome.frames = db.frames;
     outcome.bands = db.bands;
-    const auto [low, high] = std::minmax_element(db.values.begin(), db.values.end());
-    outcome.db_min = *low;
-    outcome.db_max = *high;
+    outcome.db_min = range.min;
+    outcome.db_max = range.max;
     outcome.png_mapping = ImageMapping(options, outcome.db_min, outcome.db_max);
     const fs::path dir(out_dir);
     if (options.write_npy) {
