@@ -2,6 +2,7 @@
 // click trains "high"), the protocol (grouped split, nothing fitted on test rows), the model
 // file (round trip, damage), data loading and errors.
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <numeric>
 #include <random>
@@ -95,6 +96,33 @@ TEST(CnnTest, LearnsNoiseTonesAndClicksNearPerfectlyAndLossFalls) {
   CnnTrainReport control;
   CnnModel::Train(shuffled, SmallOptions(), &control);
   EXPECT_LT(control.test->accuracy, 0.8) << control.Summary();
+}
+
+// On the CPU the network trains with a fused Adam step (torch_network.cpp); it must follow
+// LibTorch's torch::optim::Adam: the same initial weights and dropout masks (same seed), so the
+// trained networks may differ only by float rounding.
+TEST(CnnTest, FusedAdamTrainsLikeLibTorchAdam) {
+  if (!CnnBackendAvailable()) GTEST_SKIP() << "built without LibTorch";
+  const CnnDataset data = ToyData(8);
+  CnnOptions options = SmallOptions();
+  options.epochs = 4;
+  CnnTrainReport fused_report, torch_report;
+  const CnnModel fused = CnnModel::Train(data, options, &fused_report);
+  ASSERT_EQ(setenv("HITSCOPE_CNN_ADAM", "torch", 1), 0);
+  const CnnModel reference = CnnModel::Train(data, options, &torch_report);
+  unsetenv("HITSCOPE_CNN_ADAM");
+  const Matrix a = fused.PredictProba(data), b = reference.PredictProba(data);
+  double largest = 0;
+  for (int64_t i = 0; i < a.rows(); ++i) {
+    for (int64_t c = 0; c < a.cols(); ++c)
+      largest = std::max(largest, std::fabs(a(i, c) - b(i, c)));
+  }
+  EXPECT_LT(largest, 1e-4);
+  for (size_t e = 0; e < fused_report.epochs.size(); ++e) {
+    EXPECT_NEAR(fused_report.epochs[e].train_loss, torch_report.epochs[e].train_loss, 1e-4) << e;
+  }
+  // The weights moved: a network that had not trained would pass the comparison trivially.
+  EXPECT_LT(fused_report.epochs.back().train_loss, 0.8 * fused_report.epochs.front().train_loss);
 }
 
 TEST(CnnTest, SaveLoadRoundTripGivesIdenticalPredictions) {

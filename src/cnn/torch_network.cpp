@@ -2,8 +2,11 @@
 // headers, built as the plugin libhitscope_torch.so (see network.hpp). It includes the few
 // module headers it needs rather than <torch/torch.h>, which takes twice as long to compile.
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <string_view>
 
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
@@ -26,7 +29,10 @@ namespace hitscope::cnn {
 namespace {
 
 // Conv2D -> ReLU -> MaxPool -> Flatten -> Dense -> ReLU -> Dropout -> Dense (logits; the
-// softmax is applied by the loss and by Predict).
+// softmax is applied by the loss and by Predict). ReLU and max-pooling commute (ReLU is
+// monotonic), so forward pools first and applies ReLU to a quarter of the values: the same
+// outputs, and the same gradients (a window whose maximum is <= 0 passes no gradient either way;
+// otherwise both route it to the window's first maximum).
 class StudyNet : public torch::nn::Module {
  public:
   explicit StudyNet(const NetworkShape& shape) : pool_(shape.architecture.pool_size) {
@@ -47,8 +53,7 @@ class StudyNet : public torch::nn::Module {
   }
 
   torch::Tensor forward(torch::Tensor x) {
-    x = torch::relu(conv_->forward(x));
-    x = torch::max_pool2d(x, pool_);
+    x = torch::relu(torch::max_pool2d(conv_->forward(x), pool_));
     x = x.flatten(1);
     x = torch::relu(hidden_->forward(x));
     x = dropout_->forward(x);
@@ -62,6 +67,60 @@ class StudyNet : public torch::nn::Module {
   torch::nn::Dropout dropout_{nullptr};
 };
 
+// Adam (Kingma and Ba; PyTorch's formulation: bias corrections applied to the step size and to
+// sqrt(v)) for parameters on the CPU, in one pass over each parameter's values instead of the
+// six whole-tensor operations torch::optim::Adam runs per parameter and step: the network's dense
+// layer holds millions of weights, so the optimiser's memory traffic is a good part of an epoch.
+// Gradients are released after each step (autograd then stores the next batch's gradient without
+// first zeroing the old one).
+class FusedAdam {
+ public:
+  FusedAdam(std::vector<torch::Tensor> params, double learning_rate, double epsilon)
+      : params_(std::move(params)), learning_rate_(learning_rate), epsilon_(epsilon) {
+    for (const auto& p : params_) {
+      first_.push_back(torch::zeros_like(p).contiguous());
+      second_.push_back(torch::zeros_like(p).contiguous());
+    }
+  }
+
+  void ZeroGrad() {
+    for (auto& p : params_) p.mutable_grad().reset();
+  }
+
+  void Step() {
+    ++steps_;
+    const double correction1 = 1 - std::pow(kBeta1, static_cast<double>(steps_));
+    const double correction2 = 1 - std::pow(kBeta2, static_cast<double>(steps_));
+    const auto step_size = static_cast<float>(learning_rate_ / correction1);
+    const auto root_correction2 = static_cast<float>(std::sqrt(correction2));
+    const auto eps = static_cast<float>(epsilon_);
+    torch::NoGradGuard no_grad;
+    for (size_t i = 0; i < params_.size(); ++i) {
+      torch::Tensor& p = params_[i];
+      if (!p.grad().defined()) continue;
+      const torch::Tensor grad = p.grad().contiguous();
+      float* value = p.data_ptr<float>();
+      const float* g = grad.data_ptr<float>();
+      float* m = first_[i].data_ptr<float>();
+      float* v = second_[i].data_ptr<float>();
+      at::parallel_for(0, p.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+        for (int64_t j = begin; j < end; ++j) {
+          m[j] = kBeta1f * m[j] + (1 - kBeta1f) * g[j];
+          v[j] = kBeta2f * v[j] + (1 - kBeta2f) * g[j] * g[j];
+          value[j] -= step_size * m[j] / (std::sqrt(v[j]) / root_correction2 + eps);
+        }
+      });
+    }
+  }
+
+ private:
+  static constexpr double kBeta1 = 0.9, kBeta2 = 0.999;
+  static constexpr float kBeta1f = 0.9F, kBeta2f = 0.999F;
+  std::vector<torch::Tensor> params_, first_, second_;
+  double learning_rate_, epsilon_;
+  int64_t steps_ = 0;
+};
+
 class TorchNetwork final : public Network {
  public:
   TorchNetwork(const NetworkShape& shape, double learning_rate, double epsilon, uint64_t seed,
@@ -70,8 +129,15 @@ class TorchNetwork final : public Network {
     torch::manual_seed(seed);
     net_ = std::make_shared<StudyNet>(shape);
     net_->to(device_);
-    optimizer_ = std::make_unique<torch::optim::Adam>(
-        net_->parameters(), torch::optim::AdamOptions(learning_rate).eps(epsilon));
+    // HITSCOPE_CNN_ADAM=torch: LibTorch's own Adam on the CPU too (the test that the fused one
+    // trains the same network uses it).
+    const char* adam = std::getenv("HITSCOPE_CNN_ADAM");
+    if (device_.is_cpu() && (adam == nullptr || std::string_view(adam) != "torch")) {
+      fused_ = std::make_unique<FusedAdam>(net_->parameters(), learning_rate, epsilon);
+    } else {
+      optimizer_ = std::make_unique<torch::optim::Adam>(
+          net_->parameters(), torch::optim::AdamOptions(learning_rate).eps(epsilon));
+    }
   }
 
   EpochResult TrainEpoch(const float* x, const int32_t* y, std::span<const int64_t> order,
@@ -98,9 +164,15 @@ class TorchNetwork final : public Network {
       // rows (not over the weights, as PyTorch's cross_entropy(weight=...) would).
       if (weights.defined()) per_row = per_row * weights.index_select(0, targets);
       const torch::Tensor loss = per_row.mean();
-      optimizer_->zero_grad();
-      loss.backward();
-      optimizer_->step();
+      if (fused_) {
+        fused_->ZeroGrad();
+        loss.backward();
+        fused_->Step();
+      } else {
+        optimizer_->zero_grad();
+        loss.backward();
+        optimizer_->step();
+      }
       loss_sum += loss.item<double>() * static_cast<double>(n);
       correct += logits.argmax(1).eq(targets).sum().item<int64_t>();
     }
@@ -176,7 +248,8 @@ class TorchNetwork final : public Network {
   torch::Device device_;
   int threads_;
   std::shared_ptr<StudyNet> net_;
-  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<FusedAdam> fused_;               // on the CPU
+  std::unique_ptr<torch::optim::Adam> optimizer_;  // elsewhere
 };
 
 std::unique_ptr<Network> MakeTorchNetwork(const NetworkShape& shape, double learning_rate,
