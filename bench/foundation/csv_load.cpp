@@ -4,10 +4,10 @@
 #include <chrono>
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include <hitscope/csv.hpp>
 #include <hitscope/runtime.hpp>
-
-#include <fmt/format.h>
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -19,10 +19,9 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   hitscope::CsvReadReport report;
   hitscope::Table table = hitscope::ReadCsv(argv[1], {}, &report);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("{{\"rows\": {}, \"columns\": {}, \"bytes\": {}, \"seconds\": {:.4f}, \"threads\": {}}}\n",
-             table.num_rows(), table.num_columns(), report.bytes, seconds,
-             hitscope::ThreadCount());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print(
+      "{{\"rows\": {}, \"columns\": {}, \"bytes\": {}, \"seconds\": {:.4f}, \"threads\": {}}}\n",
+      table.num_rows(), table.num_columns(), report.bytes, seconds, hitscope::ThreadCount());
   return 0;
 }

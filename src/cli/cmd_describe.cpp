@@ -6,8 +6,8 @@
 #include <hitscope/describe.hpp>
 #include <hitscope/file.hpp>
 
-#include "cli/registry.hpp"
 #include "cli/csv_flags.hpp"
+#include "cli/registry.hpp"
 
 namespace hitscope::cli {
 

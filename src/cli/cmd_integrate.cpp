@@ -22,8 +22,9 @@ void AddIntegrateCommand(CLI::App& app, const GlobalFlags& flags) {
   };
   auto args = std::make_shared<Args>();
   command->add_option("DIR", args->dir, "Folder with the five files")->required();
-  command->add_option("--out", args->out,
-                      "Output file, written atomically: CSV, or JSON records when it ends in .json")
+  command
+      ->add_option("--out", args->out,
+                   "Output file, written atomically: CSV, or JSON records when it ends in .json")
       ->required();
   command
       ->add_option("--artists", args->artists,

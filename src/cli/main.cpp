@@ -1,5 +1,6 @@
 // hitscope: the command-line tool. One top-level catch maps error kinds to exit codes:
 //   0 ok, 1 bad input (data or files), 2 usage (bad options), 3 internal error.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -8,8 +9,6 @@
 
 #include <hitscope/error.hpp>
 #include <hitscope/runtime.hpp>
-
-#include <algorithm>
 
 #include "cli/registry.hpp"
 

@@ -157,7 +157,9 @@ struct Outputs {
 // faster (measured: the generator spent a third of its time growing strings).
 using TextBuffer = fmt::memory_buffer;
 
-std::string_view View(const TextBuffer& buffer) { return {buffer.data(), buffer.size()}; }
+std::string_view View(const TextBuffer& buffer) {
+  return {buffer.data(), buffer.size()};
+}
 
 struct ChunkText {
   TextBuffer tracks, releases, artist_release, artist_track, popularity;
@@ -367,8 +369,8 @@ GenerateSummary GenerateCatalogue(const std::string& dir, const GenerateOptions&
       [&](int64_t begin, int64_t end, TextBuffer* text) {
         for (int64_t index = begin; index < end; ++index) {
           Artist artist = MakeArtist(seed, index);
-          fmt::format_to(fmt::appender(*text), "{},{},{}\n", artist.id,
-                         QuoteCsvField(artist.name), UpdatedOn(seed, kArtistStream ^ 0x9, index));
+          fmt::format_to(fmt::appender(*text), "{},{},{}\n", artist.id, QuoteCsvField(artist.name),
+                         UpdatedOn(seed, kArtistStream ^ 0x9, index));
         }
       },
       [&](const TextBuffer& text) { artists.Write(View(text)); }, progress.get());

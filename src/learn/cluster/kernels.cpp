@@ -73,11 +73,11 @@ HITSCOPE_INLINE int64_t LloydBlockImpl(int64_t count, int d, const double* const
   case K * 16 + D:                                                                              \
     return fixed::LloydBlockFixed<K, D>(count, cols, k, centers, center_norms, weights, labels, \
                                         sums, weight_sums);
-#define HITSCOPE_FIXED_K(K)                                                         \
-  HITSCOPE_FIXED_CASE(K, 1)                                                         \
-  HITSCOPE_FIXED_CASE(K, 2) HITSCOPE_FIXED_CASE(K, 3) HITSCOPE_FIXED_CASE(K, 4)     \
-      HITSCOPE_FIXED_CASE(K, 5) HITSCOPE_FIXED_CASE(K, 6) HITSCOPE_FIXED_CASE(K, 7) \
-          HITSCOPE_FIXED_CASE(K, 8)
+#define HITSCOPE_FIXED_K(K)                                                     \
+  HITSCOPE_FIXED_CASE(K, 1)                                                     \
+  HITSCOPE_FIXED_CASE(K, 2)                                                     \
+  HITSCOPE_FIXED_CASE(K, 3) HITSCOPE_FIXED_CASE(K, 4) HITSCOPE_FIXED_CASE(K, 5) \
+      HITSCOPE_FIXED_CASE(K, 6) HITSCOPE_FIXED_CASE(K, 7) HITSCOPE_FIXED_CASE(K, 8)
       HITSCOPE_FIXED_K(1)
       HITSCOPE_FIXED_K(2)
       HITSCOPE_FIXED_K(3)
