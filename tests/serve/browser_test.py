@@ -14,20 +14,18 @@ Screenshot: <out-dir>/serve_page.png.
 """
 import argparse
 import base64
-import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1400,1200", "--hide-scrollbars"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+from webdriver import Driver, free_port  # noqa: E402
+
 FEATURES = ["danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
             "instrumentalness", "liveness", "valence", "tempo", "duration_ms"]
 
@@ -56,66 +54,6 @@ return {state: document.body.dataset.state,
         csvSummary: document.getElementById('csv-summary').textContent,
         errors: window.hsErrors || []};
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Driver:
-    def __init__(self, port):
-        self.base = f"http://127.0.0.1:{port}"
-        self.session = None
-
-    def call(self, method, path, body=None, timeout=60):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read())["value"]
-
-    def wait_ready(self, seconds=30):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            try:
-                if self.call("GET", "/status", timeout=2).get("ready"):
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("chromedriver did not become ready")
-
-    def start(self, profile_dir):
-        capabilities = {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": shutil.which("chromium") or "/usr/bin/chromium",
-                                   "args": FLAGS + [f"--user-data-dir={profile_dir}"]},
-            "goog:loggingPrefs": {"browser": "ALL"}}}}
-        self.session = self.call("POST", "/session", capabilities)["sessionId"]
-
-    def s(self, path):
-        return f"/session/{self.session}{path}"
-
-    def run(self, script, args=None):
-        return self.call("POST", self.s("/execute/sync"), {"script": script, "args": args or []})
-
-    def find(self, css):
-        element = self.call("POST", self.s("/element"), {"using": "css selector", "value": css})
-        return next(iter(element.values()))
-
-    def click(self, css):
-        self.call("POST", self.s(f"/element/{self.find(css)}/click"), {})
-
-    def wait_state(self, states, seconds=30):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            state = self.run("return document.body.dataset.state")
-            if state in states:
-                return state
-            time.sleep(0.1)
-        raise RuntimeError(f"the page never reached {states} (last: {state})")
 
 
 def set_slider(driver, name, value):
@@ -174,7 +112,7 @@ def main():
                     raise RuntimeError("hitscope serve did not start")
                 time.sleep(0.1)
         driver.wait_ready()
-        driver.start(profile_dir)
+        driver.start(profile_dir, window_size="1400,1200")
         driver.call("POST", driver.s("/url"), {"url": f"http://127.0.0.1:{serve_port}/"})
 
         # 1. The page loads the model and predicts the typical track at once.

@@ -13,15 +13,15 @@ Screenshots: <out-dir>/study_report.png (whole page) and study_report_top.png.
 """
 import argparse
 import base64
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+from webdriver import Driver, free_port  # noqa: E402
 
 SECTIONS = ["findings", "overview", "summary", "distributions", "correlation", "features", "time",
             "classes", "artists", "notes", "clustering", "models", "leakage", "importance",
@@ -31,9 +31,6 @@ STUDY_CHARTS = ["study-classifiers", "study-knn-sweep", "study-depth-sweep", "st
                 "study-leakage", "study-k-sweep-inertia", "study-k-sweep-indices",
                 "study-importance-permutation", "study-importance-shap",
                 "study-importance-impurity", "study-regression"]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1400,1000", "--hide-scrollbars"]
 
 # Runs in the page: sections, charts, painted pixels, errors the page caught.
 INSPECT = r"""
@@ -54,53 +51,6 @@ return {sections: sections, charts: charts, errors: window.hsErrors || [],
         json: !!document.getElementById('hs-result'),
         height: document.documentElement.scrollHeight};
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Driver:
-    def __init__(self, port):
-        self.base = f"http://127.0.0.1:{port}"
-        self.session = None
-
-    def call(self, method, path, body=None, timeout=60):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read())["value"]
-
-    def wait_ready(self, seconds=30):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            try:
-                if self.call("GET", "/status", timeout=2).get("ready"):
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("chromedriver did not become ready")
-
-    def start(self, profile_dir):
-        capabilities = {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": shutil.which("chromium") or "/usr/bin/chromium",
-                                   "args": FLAGS + [f"--user-data-dir={profile_dir}"]},
-            "goog:loggingPrefs": {"browser": "ALL"}}}}
-        self.session = self.call("POST", "/session", capabilities)["sessionId"]
-
-    def s(self, path):
-        return f"/session/{self.session}{path}"
-
-    def run(self, script):
-        return self.call("POST", self.s("/execute/sync"), {"script": script, "args": []})
-
-    def cdp(self, command, params):
-        return self.call("POST", self.s("/goog/cdp/execute"), {"cmd": command, "params": params})
 
 
 def main():
