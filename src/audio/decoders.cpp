@@ -38,25 +38,26 @@ class Mp3Decoder final : public Decoder {
     static std::once_flag init;
     std::call_once(init, [] { mpg123_init(); });
     int error = MPG123_OK;
-    handle_ = mpg123_new(nullptr, &error);
+    // Owned from here: a Fail below throws out of the constructor, where no destructor runs.
+    handle_.reset(mpg123_new(nullptr, &error));
     if (handle_ == nullptr) {
       throw InternalError(
           fmt::format("libmpg123 could not start: {}", mpg123_plain_strerror(error)));
     }
     // As libsndfile 1.2's MPEG reader (so samples equal what librosa gets through soundfile),
     // plus QUIET: libmpg123 must not print to our stderr.
-    mpg123_param(handle_, MPG123_REMOVE_FLAGS, MPG123_AUTO_RESAMPLE, 0.0);
-    mpg123_param(handle_, MPG123_ADD_FLAGS,
+    mpg123_param(handle_.get(), MPG123_REMOVE_FLAGS, MPG123_AUTO_RESAMPLE, 0.0);
+    mpg123_param(handle_.get(), MPG123_ADD_FLAGS,
                  MPG123_FORCE_FLOAT | MPG123_GAPLESS | MPG123_NO_FRANKENSTEIN | MPG123_QUIET, 0.0);
-    if (mpg123_open(handle_, path.c_str()) != MPG123_OK) Fail("cannot be opened as MP3");
+    if (mpg123_open(handle_.get(), path.c_str()) != MPG123_OK) Fail("cannot be opened as MP3");
     long rate = 0;
     int channels = 0, encoding = 0;
-    if (mpg123_getformat(handle_, &rate, &channels, &encoding) != MPG123_OK) {
+    if (mpg123_getformat(handle_.get(), &rate, &channels, &encoding) != MPG123_OK) {
       Fail("holds no MPEG audio frame");
     }
     // Fix the output format: a stream that changes rate or channels mid-way is refused below.
-    mpg123_format_none(handle_);
-    if (mpg123_format(handle_, rate, channels, MPG123_ENC_FLOAT_32) != MPG123_OK) {
+    mpg123_format_none(handle_.get());
+    if (mpg123_format(handle_.get(), rate, channels, MPG123_ENC_FLOAT_32) != MPG123_OK) {
       Fail("has an output format libmpg123 cannot give as float");
     }
     sample_rate_ = static_cast<int>(rate);
@@ -64,17 +65,10 @@ class Mp3Decoder final : public Decoder {
     format_ = "MP3";
     // Exact with a Xing/LAME header, else an estimate from the file size (no full scan: a long
     // file would be read to the end for a 30-second window).
-    const off_t length = mpg123_length(handle_);
+    const off_t length = mpg123_length(handle_.get());
     declared_frames_ = length >= 0 ? static_cast<int64_t>(length) : -1;
     declared_exact_ = false;
   }
-  ~Mp3Decoder() override {
-    if (handle_ != nullptr) {
-      mpg123_close(handle_);
-      mpg123_delete(handle_);
-    }
-  }
-
   int64_t Read(float* dst, int64_t frames) override {
     if (done_) return 0;
     unsigned char* out = reinterpret_cast<unsigned char*>(dst);
@@ -82,7 +76,7 @@ class Mp3Decoder final : public Decoder {
     size_t got_total = 0;
     while (got_total < want) {
       size_t got = 0;
-      const int status = mpg123_read(handle_, out + got_total, want - got_total, &got);
+      const int status = mpg123_read(handle_.get(), out + got_total, want - got_total, &got);
       got_total += got;
       if (status == MPG123_DONE) {
         done_ = true;
@@ -91,7 +85,7 @@ class Mp3Decoder final : public Decoder {
       if (status == MPG123_NEW_FORMAT) {
         long rate = 0;
         int channels = 0, encoding = 0;
-        mpg123_getformat(handle_, &rate, &channels, &encoding);
+        mpg123_getformat(handle_.get(), &rate, &channels, &encoding);
         if (rate != sample_rate_ || channels != channels_) {
           Fail(fmt::format("changes format mid-stream ({} Hz x {} to {} Hz x {})", sample_rate_,
                            channels_, rate, channels));
@@ -104,20 +98,28 @@ class Mp3Decoder final : public Decoder {
   }
 
   void SeekTo(int64_t frame) override {
-    if (mpg123_seek(handle_, static_cast<off_t>(frame), SEEK_SET) < 0) Fail("cannot be seeked");
+    if (mpg123_seek(handle_.get(), static_cast<off_t>(frame), SEEK_SET) < 0)
+      Fail("cannot be seeked");
   }
 
  private:
   [[noreturn]] void Fail(const std::string& what) {
-    const char* reason = handle_ != nullptr ? mpg123_strerror(handle_) : "";
+    const char* reason = handle_ != nullptr ? mpg123_strerror(handle_.get()) : "";
     throw InvalidInput(fmt::format(
         "corrupt: '{}' {} (libmpg123: {}); the file may be damaged or not an MP3: re-encode or "
         "replace it",
         path_, what, reason));
   }
 
+  struct HandleDeleter {
+    void operator()(mpg123_handle* handle) const {
+      mpg123_close(handle);
+      mpg123_delete(handle);
+    }
+  };
+
   std::string path_;
-  mpg123_handle* handle_ = nullptr;
+  std::unique_ptr<mpg123_handle, HandleDeleter> handle_;
   bool done_ = false;
 };
 
