@@ -31,6 +31,7 @@ void ByteReader::Fail(const std::string& what) const {
 
 void ByteReader::Raw(void* out, size_t size) {
   if (size > bytes_.size() - position_) Fail("it ends early");
+  if (size == 0) return;  // `out` may be an empty vector's null data()
   std::memcpy(out, bytes_.data() + position_, size);
   position_ += size;
 }
