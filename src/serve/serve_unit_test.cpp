@@ -390,7 +390,8 @@ TEST(ServedModelTest, OtherModelsGetOcclusion) {
   // Setting a feature to its reference leaves a track at the reference unchanged.
   Matrix at_reference(1, 12);
   for (int64_t f = 0; f < 12; ++f) at_reference(0, f) = logreg.reference()[static_cast<size_t>(f)];
-  for (const Contribution& c : logreg.Predict(at_reference, 12).at(0).contributions) {
+  const std::vector<TrackPrediction> at_reference_predictions = logreg.Predict(at_reference, 12);
+  for (const Contribution& c : at_reference_predictions.at(0).contributions) {
     EXPECT_NEAR(c.contribution, 0.0, 1e-12) << c.feature;
   }
 }
