@@ -62,10 +62,15 @@ class ErrorList {
   std::vector<FieldError> errors_;
 };
 
+// Whether "contributions" is a whole number 0..1000.
+bool ContributionsValueOk(double value) {
+  return std::isfinite(value) && value == std::floor(value) && value >= 0 && value <= 1000;
+}
+
 // Reads "contributions" (JSON or query text already parsed to a number).
 int CheckContributions(double value, const std::string& shown, int64_t rows,
                        const ServedModel& model, const RequestLimits& limits) {
-  if (!std::isfinite(value) || value != std::floor(value) || value < 0 || value > 1000) {
+  if (!ContributionsValueOk(value)) {
     throw RequestError(422, "invalid_contributions", "contributions",
                        fmt::format("\"contributions\" must be a whole number of features to show "
                                    "per track, 0 (none) to {}; got {}",
@@ -149,7 +154,7 @@ void ReadTrack(const json& track, const std::string& field, const ServedModel& m
   }
 }
 
-// What CheckFeatureValue accepts, with the feature's range looked up once.
+// What CheckFeatureValue accepts (the plain reader looks each feature's range up once).
 bool FeatureValueOk(const FeatureRange* range, double value) {
   if (!std::isfinite(value)) return false;
   if (range == nullptr) return true;
@@ -205,10 +210,7 @@ class PlainJsonReader {
     request->contributions = has_track ? limits_.default_contributions : 0;
     if (has_contributions) {
       // CheckContributions' rules.
-      if (!std::isfinite(contributions) || contributions != std::floor(contributions) ||
-          contributions < 0 || contributions > 1000) {
-        return false;
-      }
+      if (!ContributionsValueOk(contributions)) return false;
       request->contributions = static_cast<int>(contributions);
       if (request->contributions > 0 && rows > limits_.max_explained) return false;
     } else if (rows > limits_.max_explained) {
@@ -354,9 +356,9 @@ class PlainJsonReader {
 }  // namespace
 
 std::string CheckFeatureValue(const std::string& feature, double value) {
-  if (!std::isfinite(value)) return fmt::format("{} is not a finite number", value);
   const FeatureRange* range = FindFeatureRange(feature);
-  if (range == nullptr) return "";
+  if (FeatureValueOk(range, value)) return "";
+  if (!std::isfinite(value)) return fmt::format("{} is not a finite number", value);
   if (value < range->min || value > range->max) {
     return fmt::format("{} is outside its valid range {}..{} ({}); send a value in range", value,
                        range->min, range->max, range->meaning);
