@@ -115,7 +115,7 @@ class FusedAdam {
 
  private:
   static constexpr double kBeta1 = 0.9, kBeta2 = 0.999;
-  static constexpr float kBeta1f = 0.9F, kBeta2f = 0.999F;
+  static constexpr auto kBeta1f = static_cast<float>(kBeta1), kBeta2f = static_cast<float>(kBeta2);
   std::vector<torch::Tensor> params_, first_, second_;
   double learning_rate_, epsilon_;
   int64_t steps_ = 0;
