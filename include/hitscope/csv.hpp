@@ -69,7 +69,7 @@ struct CsvReadOptions {
   int64_t max_rows = -1;               // stop after this many good rows (-1: all), as pandas nrows
   size_t block_bytes = 32 << 20;       // bytes parsed per block
   int64_t infer_rows = 100000;         // rows of the first block that decide the types (<= 0: all)
-  size_t min_segment_bytes = 1 << 20;  // a block is split for the threads into pieces >= this
+  size_t min_segment_bytes = 1 << 19;  // a block is split for the threads into pieces >= this
   std::string progress_label;          // shows a progress bar on a terminal when not empty
 };
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -17,6 +18,31 @@
 #include <vector>
 
 namespace hitscope {
+
+namespace detail {
+
+// std::allocator, except that growing a vector with resize() leaves the new elements
+// uninitialised: string bytes are written right after (no zeroing pass first).
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+}  // namespace detail
 
 enum class DataType : uint8_t { kInt64, kFloat64, kBool, kDate, kString };
 
@@ -108,7 +134,7 @@ class Column {
   std::vector<uint8_t> bytes_;     // bool values, or date precisions
   std::vector<int32_t> days_;      // date values
   std::vector<uint64_t> offsets_;  // string values: size()+1 offsets into chars_
-  std::string chars_;
+  std::vector<char, detail::UninitializedAllocator<char>> chars_;
 };
 
 // Appends values to a new column of one type. Not thread-safe.
@@ -138,12 +164,20 @@ class ColumnBuilder {
     MarkValid();
   }
   void AppendString(std::string_view value) {
-    column_.chars_.append(value);
-    column_.offsets_.push_back(column_.chars_.size());
+    auto& chars = column_.chars_;
+    const size_t size = chars.size();
+    chars.resize(size + value.size());
+    if (!value.empty()) std::memcpy(chars.data() + size, value.data(), value.size());
+    column_.offsets_.push_back(chars.size());
     MarkValid();
   }
   // Appends row `row` of `source`, which must have this builder's type.
   void AppendFrom(const Column& source, int64_t row);
+  // Appends every row of `part`, which must have this builder's type, except that int64 and
+  // float64 stack into float64 (the builder widens when a float64 part comes).
+  void AppendColumn(const Column& part);
+  // Turns an int64 builder into a float64 one (nulls stay nulls).
+  void WidenToFloat64();
 
   // Hands over the column; the builder is empty afterwards.
   Column Finish();

@@ -27,9 +27,15 @@ class NullMatcher {
     }
     return false;
   }
+  // Whether some token is a plain integer ("-1") or a plain decimal ("0.0"): only then may a
+  // number be a null.
+  bool has_int_token() const { return has_int_token_; }
+  bool has_plain_decimal_token() const { return has_plain_decimal_token_; }
 
  private:
   static constexpr size_t kMaxLength = 32;
+  bool has_int_token_ = false;
+  bool has_plain_decimal_token_ = false;
   std::vector<std::string> tokens_;
   bool candidate_[kMaxLength][256] = {};
 };
@@ -77,13 +83,14 @@ ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int nu
                            const ConvertSpec& spec, const NullMatcher& nulls, char quote,
                            bool validate_utf8, Column* out, std::vector<ValueProblem>* problems);
 
-// Converts every column of `specs` for every good row, one row at a time (one sequential pass
-// over the spans and the buffer). A column whose spec.may_widen and that meets a float value is
-// marked in *needs_float and left unfinished (all nulls); convert it again with ConvertField as
-// float64. `out` receives one column per spec.
+// Converts every column of `specs` for every good row, in blocks of rows small enough to stay in
+// cache. A column whose spec.may_widen and that meets a float value is left unfinished (all
+// nulls from there) and (*first_float)[column] is the row of that value (-1 for the columns
+// that met none); convert it again with ConvertField as float64. `out` receives one column per
+// spec.
 void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
                  const std::vector<ConvertSpec>& specs, const NullMatcher& nulls, char quote,
                  bool validate_utf8, std::vector<Column>* out, std::vector<ValueProblem>* problems,
-                 std::vector<uint8_t>* needs_float);
+                 std::vector<int64_t>* first_float);
 
 }  // namespace hitscope::csv

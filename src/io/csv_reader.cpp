@@ -8,8 +8,11 @@
 // A wrong prediction (possible only with a quote inside an unquoted field) is re-tokenized from
 // the true boundary, so the result always equals a sequential parse.
 #include <algorithm>
-#include <atomic>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -30,6 +33,7 @@ using csv::TokenizedRows;
 namespace {
 
 constexpr size_t kMaxBufferBytes = size_t{1} << 30;
+constexpr size_t kMaxSpareSpans = size_t{2} << 20;  // field spans a thread keeps between segments
 
 // A problem found in a block, before it is located by line.
 struct BlockProblem {
@@ -40,17 +44,26 @@ struct BlockProblem {
   std::string message;
 };
 
-// Occurrences of `byte` in [data, data + size): memchr jumps over the bytes between them, far
-// faster than a byte loop when the byte is rare (quotes, newlines).
+// Occurrences of `byte` in [data, data + size), sixteen bytes per step: each step subtracts the
+// compare mask (-1 per match) from byte counters, which are summed before they can overflow.
 int64_t CountByte(const char* data, size_t size, char byte) {
   int64_t count = 0;
-  const char* end = data + size;
-  while (data < end) {
-    const void* found = std::memchr(data, byte, static_cast<size_t>(end - data));
-    if (found == nullptr) break;
-    ++count;
-    data = static_cast<const char*>(found) + 1;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i target = _mm_set1_epi8(byte);
+  const __m128i zero = _mm_setzero_si128();
+  while (i + 16 <= size) {
+    __m128i counters = zero;
+    const size_t steps = std::min<size_t>((size - i) / 16, 255);
+    for (size_t step = 0; step < steps; ++step, i += 16) {
+      __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(chunk, target));
+    }
+    __m128i sums = _mm_sad_epu8(counters, zero);
+    count += _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
   }
+#endif
+  for (; i < size; ++i) count += data[i] == byte ? 1 : 0;
   return count;
 }
 
@@ -115,6 +128,7 @@ struct CsvReader::Impl {
   size_t fill = 0;
   bool eof = false;
   int64_t lines_before_buffer = 0;  // '\n' bytes before buffer[0]
+  int64_t consumed_bytes = 0;       // bytes of the file before buffer[0]
 
   CsvReadReport report;
   std::unique_ptr<AtomicOutput> reject;
@@ -168,13 +182,20 @@ struct CsvReader::Impl {
     capacity = bigger;
   }
 
-  // Drops buffer[0, consumed) and keeps the rest for the next block.
-  void Consume(size_t consumed) {
-    std::atomic<int64_t> newlines{0};
-    ParallelFor(consumed, 4 << 20, [&](size_t begin, size_t end) {
-      newlines += CountByte(buffer.get() + begin, end - begin, '\n');
-    });
-    lines_before_buffer += newlines.load();
+  // How many times the data read so far the whole file probably holds (a little more, so that
+  // columns reserved for it rarely grow); 1 when the size is unknown.
+  double ExpectedTotalScale() const {
+    const int64_t size = file->Size();
+    if (size <= 0 || consumed_bytes <= 0 || options.max_rows >= 0) return 1.0;
+    return std::max(1.0, static_cast<double>(size) / static_cast<double>(consumed_bytes) * 1.02);
+  }
+
+  // Drops buffer[0, consumed), which holds `newlines` line feeds (counted here when -1), and
+  // keeps the rest for the next block.
+  void Consume(size_t consumed, int64_t newlines = -1) {
+    consumed_bytes += static_cast<int64_t>(consumed);
+    if (newlines < 0) newlines = CountByte(buffer.get(), consumed, '\n');
+    lines_before_buffer += newlines;
     std::memmove(buffer.get(), buffer.get() + consumed, fill - consumed);
     fill -= consumed;
     if (progress) progress->Add(consumed);
@@ -289,59 +310,163 @@ struct CsvReader::Impl {
         options.infer_rows, out_names[column]);
   }
 
-  // Splits buffer[0, fill) into segments, tokenizes them in parallel and repairs wrong
-  // speculative starts. Returns the valid segments; *consumed is where the next block starts.
-  std::vector<TokenizedRows> TokenizeBlock(size_t* consumed) {
+  // One piece of a block: where its rows are (their field spans are dropped once the rows are
+  // converted) and, when converted, its columns.
+  struct Segment {
+    TokenizedRows rows;
+    std::vector<Column> columns;
+    std::vector<csv::ValueProblem> value_problems;
+    std::vector<int64_t> first_float;  // per column: row of the float that stopped an int64 column
+    int64_t newlines = 0;              // line feeds in [rows.begin, rows.end)
+  };
+
+  // Where each segment of buffer[0, fill) starts, predicted from the parity of the quotes before
+  // it (a row start: the first line break after the nominal split outside quotes).
+  std::vector<uint64_t> PredictSegmentStarts() const {
     const char* data = buffer.get();
-    size_t segments = 1;
+    // Segments of a few hundred kB: a segment's bytes and field spans stay in cache between
+    // tokenizing and converting it, and there are enough of them to keep every thread busy.
     const size_t min_segment = std::max<size_t>(64, options.min_segment_bytes);
-    if (fill >= 2 * min_segment) {
-      segments = std::min<size_t>(static_cast<size_t>(ThreadCount()) * 4, fill / min_segment);
-    }
+    size_t segments = 1;
+    if (fill >= 2 * min_segment) segments = std::min<size_t>(fill / min_segment, 4096);
     std::vector<uint64_t> starts(segments + 1, 0);
     starts[segments] = fill;
-    if (segments > 1) {
-      std::vector<uint64_t> nominal(segments + 1), quotes(segments, 0);
-      for (size_t k = 0; k <= segments; ++k) nominal[k] = fill * k / segments;
-      ParallelTasks(segments, [&](size_t k) {
-        quotes[k] = static_cast<uint64_t>(
-            CountByte(data + nominal[k], nominal[k + 1] - nominal[k], dialect.quote));
-      });
-      uint64_t parity = 0;
-      for (size_t k = 1; k < segments; ++k) {
-        parity += quotes[k - 1];
-        bool inside = parity % 2 == 1;
-        uint64_t pos = nominal[k];
-        uint64_t start = fill;
-        for (; pos < fill; ++pos) {
-          char c = data[pos];
-          if (c == dialect.quote) {
-            inside = !inside;
-          } else if (c == '\n' && !inside) {
-            start = pos + 1;
-            break;
-          }
-        }
-        starts[k] = std::max(start, starts[k - 1]);
-      }
-    }
-    std::vector<TokenizedRows> parts(segments);
-    auto run = [&](size_t k, uint64_t begin) {
-      parts[k].Clear();
-      uint64_t stop = k + 1 < segments ? starts[k + 1] : fill;
-      parts[k].fields.reserve((stop > begin ? stop - begin : 0) / 6);
-      csv::Tokenize(data, fill, begin, std::max(stop, begin), eof, num_fields, dialect, &parts[k]);
-    };
-    ParallelTasks(segments, [&](size_t k) { run(k, starts[k]); });
-    size_t valid = 1;
+    if (segments == 1) return starts;
+    std::vector<uint64_t> nominal(segments + 1), quotes(segments, 0);
+    for (size_t k = 0; k <= segments; ++k) nominal[k] = fill * k / segments;
+    ParallelTasks(segments, [&](size_t k) {
+      quotes[k] = static_cast<uint64_t>(
+          CountByte(data + nominal[k], nominal[k + 1] - nominal[k], dialect.quote));
+    });
+    uint64_t parity = 0;
     for (size_t k = 1; k < segments; ++k) {
-      if (parts[k - 1].incomplete) break;
-      if (parts[k - 1].end != starts[k]) run(k, parts[k - 1].end);
+      parity += quotes[k - 1];
+      bool inside = parity % 2 == 1;
+      uint64_t start = fill;
+      for (uint64_t pos = nominal[k]; pos < fill; ++pos) {
+        char c = data[pos];
+        if (c == dialect.quote) {
+          inside = !inside;
+        } else if (c == '\n' && !inside) {
+          start = pos + 1;
+          break;
+        }
+      }
+      starts[k] = std::max(start, starts[k - 1]);
+    }
+    return starts;
+  }
+
+  // Splits buffer[0, fill) into segments and parses them in parallel: each is tokenized and, with
+  // `specs`, converted at once while its bytes are in cache (its spans are then dropped);
+  // without, its spans are kept. A segment whose predicted start proves wrong is parsed again
+  // from the true boundary. Returns the valid segments; *consumed is where the next block starts.
+  std::vector<Segment> ParseBlock(const std::vector<csv::ConvertSpec>* specs, size_t* consumed) {
+    const char* data = buffer.get();
+    std::vector<uint64_t> starts = PredictSegmentStarts();
+    const size_t count = starts.size() - 1;
+    std::vector<Segment> segments(count);
+    auto run = [&](size_t k, uint64_t begin) {
+      // Each thread tokenizes into the same span array, segment after segment.
+      thread_local std::vector<csv::FieldSpan> spare_spans;
+      Segment& segment = segments[k];
+      segment.rows.Clear();
+      uint64_t stop = std::max(k + 1 < count ? starts[k + 1] : fill, begin);
+      if (specs) {
+        segment.rows.fields.swap(spare_spans);
+        segment.rows.fields.clear();
+        segment.rows.fields.reserve((stop - begin) / 4 + 16);
+      }
+      csv::Tokenize(data, fill, begin, stop, eof, num_fields, dialect, &segment.rows);
+      segment.newlines = CountByte(data + begin, segment.rows.end - begin, '\n');
+      if (!specs) return;
+      segment.value_problems.clear();
+      csv::ConvertRows(data, segment.rows, num_fields, *specs, nulls, dialect.quote,
+                       options.validate_utf8, &segment.columns, &segment.value_problems,
+                       &segment.first_float);
+      segment.rows.fields.swap(spare_spans);
+      std::vector<csv::FieldSpan>().swap(segment.rows.fields);
+      // A huge segment (one very long row) does not keep its spans' memory for good.
+      if (spare_spans.capacity() > kMaxSpareSpans) std::vector<csv::FieldSpan>().swap(spare_spans);
+    };
+    ParallelTasks(count, [&](size_t k) { run(k, starts[k]); });
+    size_t valid = 1;
+    for (size_t k = 1; k < count; ++k) {
+      if (segments[k - 1].rows.incomplete) break;
+      if (segments[k - 1].rows.end != starts[k]) run(k, segments[k - 1].rows.end);
       valid = k + 1;
     }
-    parts.resize(valid);
-    *consumed = parts.back().end;
-    return parts;
+    segments.resize(valid);
+    *consumed = segments.back().rows.end;
+    return segments;
+  }
+
+  std::vector<csv::ConvertSpec> ConvertSpecs() const {
+    std::vector<csv::ConvertSpec> specs;
+    for (size_t column = 0; column < out_names.size(); ++column) {
+      specs.push_back({selected[column], out_names[column], types[column],
+                       inferred[column] && types[column] == DataType::kInt64, TypeHint(column)});
+    }
+    return specs;
+  }
+
+  // Rows of the first block that decide the types.
+  int64_t InferenceRows() const { return options.infer_rows > 0 ? options.infer_rows : INT64_MAX; }
+
+  // Guesses the inferred types from the rows in the first kGuessBytes of the first block, so that
+  // the block is tokenized and converted in one pass. The guess is exact when those rows are
+  // all the inference looks at. Otherwise a guessed bool, int64, float64 or date type equals the
+  // type inferred from all the inference's rows exactly when all of their values convert to it
+  // (the types are tried in a fixed order, and each rules out the ones before it), which
+  // GuessHolds checks after the conversion; a text column stays text whatever follows once one
+  // of its values fits no other type. Returns false when some column cannot be guessed (no value
+  // yet, or text that a later value could still change): then the types are inferred first.
+  bool GuessTypes(std::vector<uint8_t>* to_check) {
+    constexpr size_t kGuessBytes = 1 << 20;
+    TokenizedRows prefix;
+    csv::Tokenize(buffer.get(), fill, 0, std::min(fill, kGuessBytes), eof, num_fields, dialect,
+                  &prefix);
+    const bool exact =
+        prefix.rows() >= InferenceRows() || (prefix.end == fill && !prefix.incomplete);
+    to_check->assign(out_names.size(), 0);
+    for (size_t column = 0; column < out_names.size(); ++column) {
+      if (!inferred[column]) continue;
+      csv::TypeEvidence evidence =
+          csv::InferFieldType(buffer.get(), prefix, num_fields, selected[column], nulls,
+                              dialect.quote, InferenceRows());
+      types[column] = evidence.Decide();
+      if (exact) continue;
+      if (!evidence.any_value) return false;
+      if (types[column] != DataType::kString) {
+        (*to_check)[column] = 1;
+      } else if (evidence.can_bool || evidence.can_int || evidence.can_float || evidence.can_date) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Whether every value of the columns in `to_check` within the inference's rows converted to its
+  // guessed type.
+  bool GuessHolds(const std::vector<Segment>& segments, const std::vector<uint8_t>& to_check) {
+    const int64_t limit = InferenceRows();
+    int64_t row_offset = 0;
+    for (const auto& segment : segments) {
+      if (row_offset >= limit) break;
+      for (size_t column = 0; column < to_check.size(); ++column) {
+        if (!to_check[column]) continue;
+        int64_t first_float = segment.first_float[column];
+        if (first_float >= 0 && row_offset + first_float < limit) return false;
+      }
+      for (const auto& problem : segment.value_problems) {
+        if (row_offset + problem.row >= limit) break;  // problems come in row order
+        for (size_t column = 0; column < to_check.size(); ++column) {
+          if (to_check[column] && selected[column] == problem.field_index - 1) return false;
+        }
+      }
+      row_offset += segment.rows.rows();
+    }
+    return true;
   }
 
   // Parses the next block into one table per segment (maybe with no rows), in file order.
@@ -354,35 +479,42 @@ struct CsvReader::Impl {
       return std::nullopt;
     }
     size_t consumed = 0;
-    std::vector<TokenizedRows> parts = TokenizeBlock(&consumed);
-    while (consumed == 0 && !eof) {  // one row longer than the buffer
-      Grow();
-      Fill();
-      parts = TokenizeBlock(&consumed);
+    std::vector<Segment> parts;
+    std::vector<csv::ConvertSpec> specs;
+    while (true) {
+      std::vector<uint8_t> to_check;
+      const bool guessed = types_known || GuessTypes(&to_check);
+      if (guessed) {
+        specs = ConvertSpecs();
+        parts = ParseBlock(&specs, &consumed);
+        if (consumed == 0 && !eof) {  // one row longer than the buffer
+          Grow();
+          Fill();
+          continue;
+        }
+        if (types_known || GuessHolds(parts, to_check)) break;
+      }
+      // Infer the types from the tokenized rows, then convert.
+      parts = ParseBlock(nullptr, &consumed);
+      if (consumed == 0 && !eof) {
+        Grow();
+        Fill();
+        continue;
+      }
+      InferTypes(parts);
+      specs = ConvertSpecs();
+      parts = ParseBlock(&specs, &consumed);
+      break;
     }
+    types_known = true;
 
     const char* data = buffer.get();
     const size_t columns = out_names.size();
-    if (!types_known) InferTypes(parts);
-
-    // Convert each segment row by row, in parallel; then convert again, as float64, any
-    // inferred int64 column that met a float value.
-    std::vector<csv::ConvertSpec> specs;
-    for (size_t column = 0; column < columns; ++column) {
-      specs.push_back({selected[column], out_names[column], types[column],
-                       inferred[column] && types[column] == DataType::kInt64, TypeHint(column)});
-    }
-    std::vector<std::vector<Column>> converted(parts.size());
-    std::vector<std::vector<csv::ValueProblem>> value_problems(parts.size());
-    std::vector<std::vector<uint8_t>> needs_float(parts.size());
-    ParallelTasks(parts.size(), [&](size_t k) {
-      csv::ConvertRows(data, parts[k], num_fields, specs, nulls, dialect.quote,
-                       options.validate_utf8, &converted[k], &value_problems[k], &needs_float[k]);
-    });
+    // Convert again, as float64, any inferred int64 column that met a float value.
     std::vector<size_t> widen;
     for (size_t column = 0; column < columns; ++column) {
       bool any = false;
-      for (const auto& flags : needs_float) any |= flags[column] != 0;
+      for (const auto& part : parts) any |= part.first_float[column] >= 0;
       if (!any) continue;
       types[column] = DataType::kFloat64;
       specs[column].type = DataType::kFloat64;
@@ -391,14 +523,21 @@ struct CsvReader::Impl {
       report.widened_columns.push_back(out_names[column]);
     }
     if (!widen.empty()) {
+      // The spans are gone: each segment is tokenized again (this happens once per column).
       std::vector<std::vector<csv::ValueProblem>> widened_problems(parts.size() * widen.size());
-      ParallelTasks(parts.size() * widen.size(), [&](size_t task) {
-        size_t k = task / widen.size(), column = widen[task % widen.size()];
-        csv::ConvertField(data, parts[k], num_fields, specs[column], nulls, dialect.quote,
-                          options.validate_utf8, &converted[k][column], &widened_problems[task]);
+      ParallelTasks(parts.size(), [&](size_t k) {
+        TokenizedRows rows;
+        csv::Tokenize(data, fill, parts[k].rows.begin, parts[k].rows.end, eof, num_fields, dialect,
+                      &rows);
+        for (size_t w = 0; w < widen.size(); ++w) {
+          size_t column = widen[w];
+          csv::ConvertField(data, rows, num_fields, specs[column], nulls, dialect.quote,
+                            options.validate_utf8, &parts[k].columns[column],
+                            &widened_problems[k * widen.size() + w]);
+        }
       });
       for (size_t k = 0; k < parts.size(); ++k) {
-        auto& problems = value_problems[k];
+        auto& problems = parts[k].value_problems;
         std::erase_if(problems, [&](const csv::ValueProblem& p) {
           return std::any_of(widen.begin(), widen.end(),
                              [&](size_t column) { return selected[column] == p.field_index - 1; });
@@ -414,26 +553,29 @@ struct CsvReader::Impl {
     std::vector<BlockProblem> problems;
     std::vector<std::vector<uint8_t>> keep(parts.size());
     for (size_t k = 0; k < parts.size(); ++k) {
-      for (const auto& p : parts[k].problems) {
+      const TokenizedRows& rows = parts[k].rows;
+      for (const auto& p : rows.problems) {
         problems.push_back({p.at, p.row_begin, p.row_end, p.field_index, p.message});
       }
-      for (const auto& p : value_problems[k]) {
-        if (keep[k].empty()) keep[k].assign(static_cast<size_t>(parts[k].rows()), 1);
+      for (const auto& p : parts[k].value_problems) {
+        if (keep[k].empty()) keep[k].assign(static_cast<size_t>(rows.rows()), 1);
         keep[k][p.row] = 0;
         problems.push_back(
-            {p.at, parts[k].row_begins[p.row], parts[k].row_ends[p.row], p.field_index, p.message});
+            {p.at, rows.row_begins[p.row], rows.row_ends[p.row], p.field_index, p.message});
       }
     }
     if (!problems.empty()) HandleProblems(problems);
 
     std::vector<Table> tables;
     for (size_t k = 0; k < parts.size(); ++k) {
-      Table part(out_names, std::move(converted[k]));
+      Table part(out_names, std::move(parts[k].columns));
       if (!keep[k].empty()) part = part.Filter(keep[k]);
       tables.push_back(std::move(part));
     }
+    int64_t newlines = 0;
+    for (const auto& part : parts) newlines += part.newlines;
     parts.clear();
-    Consume(consumed);
+    Consume(consumed, newlines);
 
     for (auto& table : tables) {
       if (options.max_rows >= 0 && report.rows + table.num_rows() >= options.max_rows) {
@@ -460,20 +602,19 @@ struct CsvReader::Impl {
     }
   }
 
-  void InferTypes(const std::vector<TokenizedRows>& parts) {
+  void InferTypes(const std::vector<Segment>& parts) {
     ParallelTasks(out_names.size(), [&](size_t column) {
       if (!inferred[column]) return;
       csv::TypeEvidence evidence;
-      int64_t budget = options.infer_rows > 0 ? options.infer_rows : INT64_MAX;
+      int64_t budget = InferenceRows();
       for (const auto& part : parts) {
         if (budget <= 0) break;
-        evidence.Merge(csv::InferFieldType(buffer.get(), part, num_fields, selected[column], nulls,
-                                           dialect.quote, budget));
-        budget -= part.rows();
+        evidence.Merge(csv::InferFieldType(buffer.get(), part.rows, num_fields, selected[column],
+                                           nulls, dialect.quote, budget));
+        budget -= part.rows.rows();
       }
       types[column] = evidence.Decide();
     });
-    types_known = true;
   }
 
   void HandleProblems(std::vector<BlockProblem>& problems) {
@@ -548,12 +689,34 @@ std::optional<Table> CsvReader::ReadBatch() {
 }
 
 Table CsvReader::ReadAll() {
-  // Segment tables are stacked once, at the end: one copy of the data, not one per block.
-  std::vector<Table> batches;
+  // Each block's segment tables are appended to one builder per column as soon as they are
+  // parsed, so the data is copied once and the next block reuses the segments' memory. The
+  // builders are reserved for the rows the file's size suggests, so they rarely grow.
+  std::vector<ColumnBuilder> builders;
   while (auto tables = impl_->NextRows()) {
-    for (auto& table : *tables) batches.push_back(std::move(table));
+    const size_t columns = impl_->out_names.size();
+    if (builders.empty()) {
+      int64_t rows = 0;
+      size_t chars = 0;
+      for (const auto& table : *tables) rows += table.num_rows();
+      const double scale = impl_->ExpectedTotalScale();
+      for (size_t column = 0; column < columns; ++column) {
+        chars = 0;
+        for (const auto& table : *tables) {
+          chars += table.column(static_cast<int>(column)).string_bytes();
+        }
+        builders.emplace_back((*tables)[0].column(static_cast<int>(column)).type());
+        builders.back().Reserve(static_cast<int64_t>(static_cast<double>(rows) * scale),
+                                static_cast<size_t>(static_cast<double>(chars) * scale));
+      }
+    }
+    ParallelTasks(columns, [&](size_t column) {
+      for (const auto& table : *tables) {
+        builders[column].AppendColumn(table.column(static_cast<int>(column)));
+      }
+    });
   }
-  if (batches.empty()) {
+  if (builders.empty()) {
     if (!impl_->options.allow_empty) {
       throw InvalidInput(fmt::format("'{}' has a header but no data rows{}", impl_->name,
                                      impl_->report.bad_rows > 0 ? " that could be read" : ""));
@@ -564,7 +727,9 @@ Table CsvReader::ReadAll() {
     }
     return Table(impl_->out_names, std::move(columns));
   }
-  return Table::Concat(batches);
+  std::vector<Column> columns;
+  for (auto& builder : builders) columns.push_back(builder.Finish());
+  return Table(impl_->out_names, std::move(columns));
 }
 
 const CsvReadReport& CsvReader::report() const {

@@ -288,6 +288,123 @@ TEST(CsvReaderTest, ParallelBlocksAgreeWithReferenceParser) {
   }
 }
 
+// Mostly plain rows (the tokenizer's fast path) mixed with every kind of row it hands to the
+// general one: quoted fields, CRLF line ends, blank lines, rows with a field missing, and a last
+// row without a line end. Returns the text and the rows a reader with the skip policy keeps.
+std::pair<std::string, std::vector<std::vector<std::string>>> MostlyPlainCsv(std::mt19937_64& rng,
+                                                                             int rows) {
+  const int fields = 5;
+  std::string text = "h0,h1,h2,h3,h4\n";
+  std::vector<std::vector<std::string>> kept;
+  for (int r = 0; r < rows; ++r) {
+    const int kind = static_cast<int>(rng() % 100);
+    if (kind < 2) {  // blank line
+      text += rng() % 2 ? "\n" : "\r\n";
+      continue;
+    }
+    const int count = kind < 5 ? fields - 1 : fields;  // a field missing: dropped
+    std::vector<std::string> row;
+    for (int f = 0; f < count; ++f) {
+      if (f) text += ',';
+      const int what = static_cast<int>(rng() % 20);
+      std::string value;
+      if (what == 0 && kind >= 5 && kind < 15) {  // quoted, with a delimiter, a quote, a newline
+        const std::string number = std::to_string(rng() % 100);
+        value = "a,\"b\"\nc" + number;
+        text += "\"a,\"\"b\"\"\nc" + number + "\"";
+      } else if (what == 1) {
+        value = "";
+      } else if (what == 2) {
+        value = std::string(static_cast<size_t>(rng() % 90), 'z');  // fields across windows
+        text += value;
+      } else {
+        value = "v" + std::to_string(rng() % 1000000);
+        text += value;
+      }
+      row.push_back(value);
+    }
+    if (r + 1 < rows) text += rng() % 3 == 0 ? "\r\n" : "\n";
+    if (count == fields) kept.push_back(row);
+  }
+  return {text, kept};
+}
+
+TEST(CsvReaderTest, FastAndGeneralTokenizerPathsAgree) {
+  std::mt19937_64 rng(23);
+  for (int trial = 0; trial < 3; ++trial) {
+    auto [text, expected] = MostlyPlainCsv(rng, 20000);
+    for (size_t block : {size_t{4096}, size_t{70000}, size_t{32} << 20}) {
+      for (int threads : {1, 0}) {
+        SetThreadCount(threads);
+        CsvReadOptions options;
+        options.block_bytes = block;
+        options.min_segment_bytes = 1000;
+        options.bad_rows = BadRowPolicy::kSkip;
+        for (int f = 0; f < 5; ++f) options.types["h" + std::to_string(f)] = DataType::kString;
+        Table table = ReadCsvString(text, "<plain>", options);
+        ASSERT_EQ(table.num_rows(), static_cast<int64_t>(expected.size()))
+            << "trial " << trial << " block " << block;
+        for (int64_t row = 0; row < table.num_rows(); ++row) {
+          for (int f = 0; f < 5; ++f) {
+            std::string got =
+                table.column(f).IsNull(row) ? "" : std::string(table.column(f).StringAt(row));
+            ASSERT_EQ(got, expected[static_cast<size_t>(row)][static_cast<size_t>(f)])
+                << "row " << row << " field " << f << " block " << block;
+          }
+        }
+      }
+    }
+  }
+  SetThreadCount(0);
+}
+
+TEST(CsvReaderTest, TypesGuessedFromTheFirstRowsEqualTheInferredOnes) {
+  // 90,000 rows of about 20 bytes: the guess sees the first megabyte (about 55,000 rows), the
+  // inference the first 100,000. Each column changes its mind after the first megabyte; 'late'
+  // has no value at all in it.
+  std::string text = "widen,late,text,flag,later_float\n";
+  for (int i = 0; i < 90000; ++i) {
+    text += i == 75000 ? "2.5" : std::to_string(i);
+    text += ',';
+    text += i < 70000 ? "" : std::to_string(i);
+    text += ',';
+    text += i == 80000 ? "x" : std::to_string(i % 7);
+    text += ',';
+    text += i % 2 ? "true" : "false";
+    text += ',';
+    text += std::to_string(i % 100) + (i == 89999 ? ".5" : "");
+    text += '\n';
+  }
+  CsvReadReport report;
+  Table table = ReadCsvString(text, "<guess>", {}, &report);
+  EXPECT_EQ(table.column("widen").type(), DataType::kFloat64);
+  EXPECT_EQ(table.column("late").type(), DataType::kInt64);
+  EXPECT_EQ(table.column("text").type(), DataType::kString);
+  EXPECT_EQ(table.column("flag").type(), DataType::kBool);
+  EXPECT_EQ(table.column("later_float").type(), DataType::kFloat64);
+  EXPECT_TRUE(report.widened_columns.empty()) << "inferred as float64, not widened";
+  EXPECT_EQ(table.column("widen").floats()[75000], 2.5);
+  EXPECT_EQ(table.column("late").ints()[89999], 89999);
+  EXPECT_EQ(table.column("text").StringAt(80000), "x");
+
+  // Without 'late' the types are guessed, and the guess is checked against every value.
+  CsvReadOptions guessed;
+  guessed.columns = {"widen", "text", "flag", "later_float"};
+  CsvReadReport guessed_report;
+  Table without_late = ReadCsvString(text, "<guess>", guessed, &guessed_report);
+  for (const auto& name : guessed.columns) {
+    EXPECT_EQ(without_late.column(name).type(), table.column(name).type()) << name;
+  }
+  EXPECT_TRUE(guessed_report.widened_columns.empty());
+
+  // With the inference limited to the guessed rows, the same values widen instead.
+  CsvReadOptions options;
+  options.infer_rows = 1000;
+  CsvReadReport limited;
+  ExpectError([&] { ReadCsvString(text, "<guess>", options, &limited); }, ErrorKind::kInvalidInput,
+              {"<guess>:80002:", "cannot read \"x\" as int64"});
+}
+
 TEST(CsvReaderTest, OneThreadAndManyThreadsAgree) {
   std::mt19937_64 rng(5);
   std::string text = RandomCsv(rng, 30000, 4);

@@ -43,6 +43,16 @@ bool detail::ParseInt64Slow(std::string_view text, int64_t* out) {
 }
 
 bool detail::ParseFloat64Slow(std::string_view text, double* out) {
+  // Letters only in inf, infinity and nan (fast_float also takes "nan(chars)"), so that every
+  // value type inference accepts as float64 converts and no other does.
+  bool letters = false;
+  for (char c : text) {
+    if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == ' ') continue;
+    char lower = Lower(c);
+    if (lower < 'a' || lower > 'z') return false;
+    letters |= lower != 'e';
+  }
+  if (letters && text.size() > 9) return false;
   text = Trim(text);
   if (!text.empty() && text.front() == '+') {
     text.remove_prefix(1);

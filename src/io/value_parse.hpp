@@ -35,7 +35,7 @@ inline constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e
 // Clinger's fast path for plain decimals ("-12.0345"): when the digits fit in 2^53 and there
 // are at most 22 decimals, mantissa / 10^decimals is one correctly rounded division of two
 // exact doubles, so the result is the correctly rounded value. False defers to fast_float.
-inline bool ParsePlainDecimal(std::string_view text, double* out) {
+[[gnu::always_inline]] inline bool ParsePlainDecimal(std::string_view text, double* out) {
   const char* p = text.data();
   const char* end = p + text.size();
   const bool negative = p < end && *p == '-';
@@ -76,25 +76,45 @@ inline bool ParseFloat64(std::string_view text, double* out) {
   return detail::ParsePlainDecimal(text, out) || detail::ParseFloat64Slow(text, out);
 }
 
-inline bool ParseInt64(std::string_view text, int64_t* out) {
-  // An optional '-' and at most 18 digits cannot overflow int64.
+namespace detail {
+
+// An optional '-' and 1 to 18 digits (which cannot overflow int64); false defers to the general
+// parser.
+[[gnu::always_inline]] inline bool ParsePlainInt64(std::string_view text, int64_t* out) {
   const char* p = text.data();
   const char* end = p + text.size();
   const bool negative = p < end && *p == '-';
   if (negative) ++p;
-  if (p < end && end - p <= 18) {
-    int64_t value = 0;
-    for (; p < end; ++p) {
-      unsigned digit = static_cast<unsigned char>(*p) - '0';
-      if (digit > 9) break;
-      value = value * 10 + digit;
-    }
-    if (p == end) {
-      *out = negative ? -value : value;
-      return true;
-    }
+  if (p == end || end - p > 18) return false;
+  int64_t value = 0;
+  for (; p < end; ++p) {
+    unsigned digit = static_cast<unsigned char>(*p) - '0';
+    if (digit > 9) return false;
+    value = value * 10 + digit;
   }
-  return detail::ParseInt64Slow(text, out);
+  *out = negative ? -value : value;
+  return true;
+}
+
+}  // namespace detail
+
+inline bool ParseInt64(std::string_view text, int64_t* out) {
+  return detail::ParsePlainInt64(text, out) || detail::ParseInt64Slow(text, out);
+}
+
+// True when every byte of `text` is ASCII (below 0x80).
+inline bool IsAscii(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  size_t i = 0;
+  uint64_t high = 0;
+  for (; i + 32 <= n; i += 32) {
+    uint64_t words[4];
+    std::memcpy(words, p + i, 32);
+    high |= words[0] | words[1] | words[2] | words[3];
+  }
+  for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
+  return (high & 0x8080808080808080ULL) == 0;
 }
 
 inline bool IsValidUtf8(std::string_view text, size_t* bad_offset) {

@@ -1,5 +1,6 @@
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -7,7 +8,33 @@
 #include <hitscope/error.hpp>
 #include <hitscope/table.hpp>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace hitscope {
+namespace {
+
+// Asks the kernel to back the 2 MB pages inside a large, not yet touched allocation with huge
+// pages: a column of millions of rows then costs one page fault per 2 MB instead of one per
+// 4 kB (a fifth of the time of reading a large CSV went to page faults). Only advice: where
+// transparent huge pages are off, nothing changes.
+template <typename Container>
+void AdviseHugePages(const Container& values) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const size_t bytes = values.capacity() * sizeof(values[0]);
+  if (bytes < kHuge) return;
+  const auto begin = reinterpret_cast<uintptr_t>(values.data());
+  const uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t last = (begin + bytes) & ~(kHuge - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)values;
+#endif
+}
+
+}  // namespace
 
 std::string_view DataTypeName(DataType type) {
   switch (type) {
@@ -125,92 +152,30 @@ Column Column::CastToFloat64() const {
   return builder.Finish();
 }
 
+namespace {
+
+// int64 and float64 stack into float64.
+bool IsNumericPair(DataType a, DataType b) {
+  auto numeric = [](DataType t) { return t == DataType::kInt64 || t == DataType::kFloat64; };
+  return numeric(a) && numeric(b);
+}
+
+}  // namespace
+
 Column Column::Concat(std::span<const Column* const> parts) {
   if (parts.empty()) return Column();
   DataType type = parts[0]->type();
-  for (const Column* part : parts) {
-    if (part->type() == type) continue;
-    bool numeric_pair = (part->type() == DataType::kInt64 || part->type() == DataType::kFloat64) &&
-                        (type == DataType::kInt64 || type == DataType::kFloat64);
-    if (!numeric_pair) {
-      throw InvalidInput(fmt::format("cannot stack a {} column onto a {} column",
-                                     DataTypeName(part->type()), DataTypeName(type)));
-    }
-    type = DataType::kFloat64;
-  }
-  Column out;
-  out.type_ = type;
   int64_t rows = 0;
-  bool any_nulls = false;
   size_t chars = 0;
   for (const Column* part : parts) {
+    if (part->type() != type && IsNumericPair(part->type(), type)) type = DataType::kFloat64;
     rows += part->size();
-    any_nulls |= part->has_nulls();
     chars += part->chars_.size();
   }
-  out.size_ = rows;
-  if (any_nulls) out.validity_.reserve(rows);
-  switch (type) {
-    case DataType::kInt64:
-      out.ints_.reserve(rows);
-      break;
-    case DataType::kFloat64:
-      out.floats_.reserve(rows);
-      break;
-    case DataType::kBool:
-      out.bytes_.reserve(rows);
-      break;
-    case DataType::kDate:
-      out.bytes_.reserve(rows);
-      out.days_.reserve(rows);
-      break;
-    case DataType::kString:
-      out.offsets_.reserve(rows + 1);
-      out.offsets_.push_back(0);
-      out.chars_.reserve(chars);
-      break;
-  }
-  for (const Column* part : parts) {
-    if (any_nulls) {
-      if (part->has_nulls()) {
-        out.validity_.insert(out.validity_.end(), part->validity_.begin(), part->validity_.end());
-      } else {
-        out.validity_.insert(out.validity_.end(), part->size(), 1);
-      }
-    }
-    out.null_count_ += part->null_count_;
-    switch (type) {
-      case DataType::kInt64:
-        out.ints_.insert(out.ints_.end(), part->ints_.begin(), part->ints_.end());
-        break;
-      case DataType::kFloat64:
-        if (part->type() == DataType::kInt64) {
-          for (int64_t row = 0; row < part->size(); ++row) {
-            out.floats_.push_back(part->IsNull(row) ? std::numeric_limits<double>::quiet_NaN()
-                                                    : static_cast<double>(part->ints_[row]));
-          }
-        } else {
-          out.floats_.insert(out.floats_.end(), part->floats_.begin(), part->floats_.end());
-        }
-        break;
-      case DataType::kBool:
-        out.bytes_.insert(out.bytes_.end(), part->bytes_.begin(), part->bytes_.end());
-        break;
-      case DataType::kDate:
-        out.bytes_.insert(out.bytes_.end(), part->bytes_.begin(), part->bytes_.end());
-        out.days_.insert(out.days_.end(), part->days_.begin(), part->days_.end());
-        break;
-      case DataType::kString: {
-        uint64_t base = out.chars_.size();
-        out.chars_.append(part->chars_);
-        for (int64_t row = 1; row <= part->size(); ++row) {
-          out.offsets_.push_back(base + part->offsets_[row]);
-        }
-        break;
-      }
-    }
-  }
-  return out;
+  ColumnBuilder builder(type);
+  builder.Reserve(rows, chars);
+  for (const Column* part : parts) builder.AppendColumn(*part);
+  return builder.Finish();
 }
 
 ColumnBuilder::ColumnBuilder(DataType type) {
@@ -222,20 +187,27 @@ void ColumnBuilder::Reserve(int64_t rows, size_t string_bytes) {
   switch (column_.type_) {
     case DataType::kInt64:
       column_.ints_.reserve(rows);
+      AdviseHugePages(column_.ints_);
       break;
     case DataType::kFloat64:
       column_.floats_.reserve(rows);
+      AdviseHugePages(column_.floats_);
       break;
     case DataType::kBool:
       column_.bytes_.reserve(rows);
+      AdviseHugePages(column_.bytes_);
       break;
     case DataType::kDate:
       column_.bytes_.reserve(rows);
       column_.days_.reserve(rows);
+      AdviseHugePages(column_.bytes_);
+      AdviseHugePages(column_.days_);
       break;
     case DataType::kString:
       column_.offsets_.reserve(rows + 1);
       column_.chars_.reserve(string_bytes);
+      AdviseHugePages(column_.offsets_);
+      AdviseHugePages(column_.chars_);
       break;
   }
 }
@@ -291,6 +263,77 @@ void ColumnBuilder::AppendFrom(const Column& source, int64_t row) {
       AppendString(source.StringAt(row));
       break;
   }
+}
+
+void ColumnBuilder::AppendColumn(const Column& part) {
+  DataType type = column_.type_;
+  if (part.type() != type) {
+    if (!IsNumericPair(part.type(), type)) {
+      throw InvalidInput(fmt::format("cannot stack a {} column onto a {} column",
+                                     DataTypeName(part.type()), DataTypeName(type)));
+    }
+    if (type == DataType::kInt64) WidenToFloat64();
+  }
+  const int64_t rows = part.size();
+  if (part.has_nulls() || !column_.validity_.empty()) {
+    if (column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
+    if (part.has_nulls()) {
+      column_.validity_.insert(column_.validity_.end(), part.validity_.begin(),
+                               part.validity_.end());
+    } else {
+      column_.validity_.insert(column_.validity_.end(), rows, 1);
+    }
+  }
+  column_.null_count_ += part.null_count_;
+  column_.size_ += rows;
+  switch (column_.type_) {
+    case DataType::kInt64:
+      column_.ints_.insert(column_.ints_.end(), part.ints_.begin(), part.ints_.end());
+      break;
+    case DataType::kFloat64:
+      if (part.type() == DataType::kInt64) {
+        for (int64_t row = 0; row < rows; ++row) {
+          column_.floats_.push_back(part.IsNull(row) ? std::numeric_limits<double>::quiet_NaN()
+                                                     : static_cast<double>(part.ints_[row]));
+        }
+      } else {
+        column_.floats_.insert(column_.floats_.end(), part.floats_.begin(), part.floats_.end());
+      }
+      break;
+    case DataType::kBool:
+      column_.bytes_.insert(column_.bytes_.end(), part.bytes_.begin(), part.bytes_.end());
+      break;
+    case DataType::kDate:
+      column_.bytes_.insert(column_.bytes_.end(), part.bytes_.begin(), part.bytes_.end());
+      column_.days_.insert(column_.days_.end(), part.days_.begin(), part.days_.end());
+      break;
+    case DataType::kString: {
+      const uint64_t base = column_.chars_.size();
+      column_.chars_.resize(base + part.chars_.size());
+      if (!part.chars_.empty()) {
+        std::memcpy(column_.chars_.data() + base, part.chars_.data(), part.chars_.size());
+      }
+      const size_t first = column_.offsets_.size();
+      column_.offsets_.resize(first + static_cast<size_t>(rows));
+      for (int64_t row = 0; row < rows; ++row) {
+        column_.offsets_[first + static_cast<size_t>(row)] = base + part.offsets_[row + 1];
+      }
+      break;
+    }
+  }
+}
+
+void ColumnBuilder::WidenToFloat64() {
+  if (column_.type_ == DataType::kFloat64) return;
+  std::vector<double> floats(column_.ints_.size());
+  for (size_t row = 0; row < floats.size(); ++row) {
+    floats[row] = column_.IsNull(static_cast<int64_t>(row))
+                      ? std::numeric_limits<double>::quiet_NaN()
+                      : static_cast<double>(column_.ints_[row]);
+  }
+  std::vector<int64_t>().swap(column_.ints_);
+  column_.floats_ = std::move(floats);
+  column_.type_ = DataType::kFloat64;
 }
 
 Column ColumnBuilder::Finish() {
