@@ -51,8 +51,10 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void SquaredDistanc
     const float* query, const float* block, int64_t stride, int64_t features, float threshold,
     float* out) {
   typedef float Vec __attribute__((vector_size(kLanesF32 * sizeof(float))));
+  typedef int32_t Mask __attribute__((vector_size(kLanesF32 * sizeof(int32_t))));
   constexpr int64_t kCheckEvery = 4;
   const bool can_stop = !std::isinf(threshold);
+  const Vec thresholds = threshold - Vec{};
   for (int64_t p = 0; p < stride; p += kLanesF32) {
     Vec acc = {};
     bool beyond = false;
@@ -64,9 +66,13 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void SquaredDistanc
       // Partial sums only grow: once every lane is past the threshold, the chunk is done
       // (and its later features are never read).
       if (can_stop && (j + 1) % kCheckEvery == 0 && j + 1 < features) {
-        float smallest = acc[0];
-        for (int64_t lane = 1; lane < kLanesF32; ++lane) smallest = std::min(smallest, acc[lane]);
-        if (smallest > threshold) {
+        // One vector compare: no lane within the threshold (lanes are -1 where one is).
+        Mask within = acc <= thresholds;
+        uint64_t words[sizeof(Mask) / sizeof(uint64_t)];
+        std::memcpy(words, &within, sizeof(Mask));
+        uint64_t any = 0;
+        for (uint64_t word : words) any |= word;
+        if (any == 0) {
           beyond = true;
           break;
         }
