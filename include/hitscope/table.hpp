@@ -183,6 +183,8 @@ class ColumnBuilder {
   Column Finish();
 
  private:
+  // The null mask of the rows so far (all valid), with room for the reserved rows.
+  void StartValidity();
   void MarkValid() {
     if (!column_.validity_.empty()) column_.validity_.push_back(1);
     ++column_.size_;

@@ -79,7 +79,7 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
   const __m128i quotes = _mm_set1_epi8(dialect.quote);
   uint64_t base = pos;
   WindowMasks masks = ScanWindow(buffer + base, delimiters, newlines, quotes);
-  while (pos < stop_before) {
+  while (pos < stop_before && pos < buffer_size) {
     const char first = buffer[pos];
     if (first == '\n' || first == '\r' || first == dialect.quote) return pos;
     const uint64_t row_begin = pos;

@@ -212,12 +212,14 @@ void ColumnBuilder::Reserve(int64_t rows, size_t string_bytes) {
   }
 }
 
+void ColumnBuilder::StartValidity() {
+  column_.validity_.reserve(column_.ints_.capacity() + column_.floats_.capacity() +
+                            column_.bytes_.capacity() + column_.offsets_.capacity());
+  column_.validity_.assign(column_.size_, 1);
+}
+
 void ColumnBuilder::AppendNull() {
-  if (column_.validity_.empty()) {
-    column_.validity_.reserve(column_.ints_.capacity() + column_.floats_.capacity() +
-                              column_.bytes_.capacity() + column_.offsets_.capacity());
-    column_.validity_.assign(column_.size_, 1);
-  }
+  if (column_.validity_.empty()) StartValidity();
   column_.validity_.push_back(0);
   ++column_.null_count_;
   ++column_.size_;
@@ -276,7 +278,7 @@ void ColumnBuilder::AppendColumn(const Column& part) {
   }
   const int64_t rows = part.size();
   if (part.has_nulls() || !column_.validity_.empty()) {
-    if (column_.validity_.empty()) column_.validity_.assign(column_.size_, 1);
+    if (column_.validity_.empty()) StartValidity();
     if (part.has_nulls()) {
       column_.validity_.insert(column_.validity_.end(), part.validity_.begin(),
                                part.validity_.end());
