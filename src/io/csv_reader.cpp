@@ -368,7 +368,7 @@ struct CsvReader::Impl {
     std::vector<Segment> segments(count);
     auto run = [&](size_t k, uint64_t begin) {
       // Each thread tokenizes into the same span array, segment after segment.
-      thread_local std::vector<csv::FieldSpan> spare_spans;
+      thread_local csv::FieldSpans spare_spans;
       Segment& segment = segments[k];
       segment.rows.Clear();
       uint64_t stop = std::max(k + 1 < count ? starts[k + 1] : fill, begin);
@@ -385,9 +385,9 @@ struct CsvReader::Impl {
                        options.validate_utf8, &segment.columns, &segment.value_problems,
                        &segment.first_float);
       segment.rows.fields.swap(spare_spans);
-      std::vector<csv::FieldSpan>().swap(segment.rows.fields);
+      csv::FieldSpans().swap(segment.rows.fields);
       // A huge segment (one very long row) does not keep its spans' memory for good.
-      if (spare_spans.capacity() > kMaxSpareSpans) std::vector<csv::FieldSpan>().swap(spare_spans);
+      if (spare_spans.capacity() > kMaxSpareSpans) csv::FieldSpans().swap(spare_spans);
     };
     ParallelTasks(count, [&](size_t k) { run(k, starts[k]); });
     size_t valid = 1;

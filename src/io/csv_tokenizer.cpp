@@ -84,6 +84,8 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
     if (first == '\n' || first == '\r' || first == dialect.quote) return pos;
     const uint64_t row_begin = pos;
     const size_t fields_before = out->fields.size();
+    out->fields.resize(fields_before + static_cast<size_t>(num_fields));
+    FieldSpan* spans = out->fields.data() + fields_before;
     int count = 0;
     while (true) {
       while (masks.ends == 0) {
@@ -100,12 +102,15 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
         out->fields.resize(fields_before);
         return row_begin;
       }
+      if (count == num_fields) {  // more fields than the header
+        out->fields.resize(fields_before);
+        return row_begin;
+      }
       const uint64_t end = base + static_cast<uint64_t>(bit);
       const bool row_end = ((masks.newlines >> bit) & 1) != 0;
       uint64_t field_end = end;
       if (row_end && field_end > pos && buffer[field_end - 1] == '\r') --field_end;
-      out->fields.push_back({static_cast<uint32_t>(pos), static_cast<uint32_t>(field_end - pos)});
-      ++count;
+      spans[count++] = {static_cast<uint32_t>(pos), static_cast<uint32_t>(field_end - pos)};
       const uint64_t keep = bit == 63 ? 0 : ~below;
       masks.ends &= keep;
       masks.newlines &= keep;

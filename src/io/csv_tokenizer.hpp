@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <hitscope/table.hpp>
+
 namespace hitscope::csv {
 
 // Where a field's bytes are in the buffer. For a quoted field the span excludes the quotes and
@@ -33,8 +35,11 @@ struct RowProblem {
   std::string message;
 };
 
+// Grows without zeroing: the tokenizer writes a row's spans right after making room for them.
+using FieldSpans = std::vector<FieldSpan, detail::UninitializedAllocator<FieldSpan>>;
+
 struct TokenizedRows {
-  std::vector<FieldSpan> fields;     // num_fields per good row, row after row
+  FieldSpans fields;                 // num_fields per good row, row after row
   std::vector<uint32_t> row_begins;  // buffer offset of each good row
   std::vector<uint32_t> row_ends;    // buffer offset just past each good row's line end
   std::vector<RowProblem> problems;  // rows that were dropped, in buffer order
