@@ -10,10 +10,6 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <fmt/format.h>
 
 #include <hitscope/csv.hpp>
@@ -44,26 +40,17 @@ struct BlockProblem {
   std::string message;
 };
 
-// Occurrences of `byte` in [data, data + size), sixteen bytes per step: each step subtracts the
-// compare mask (-1 per match) from byte counters, which are summed before they can overflow.
+// Occurrences of `byte` in [data, data + size): memchr jumps over the bytes between them, far
+// faster than a byte loop when the byte is rare (quotes, newlines).
 int64_t CountByte(const char* data, size_t size, char byte) {
   int64_t count = 0;
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i target = _mm_set1_epi8(byte);
-  const __m128i zero = _mm_setzero_si128();
-  while (i + 16 <= size) {
-    __m128i counters = zero;
-    const size_t steps = std::min<size_t>((size - i) / 16, 255);
-    for (size_t step = 0; step < steps; ++step, i += 16) {
-      __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-      counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(chunk, target));
-    }
-    __m128i sums = _mm_sad_epu8(counters, zero);
-    count += _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+  const char* end = data + size;
+  while (data < end) {
+    const void* found = std::memchr(data, byte, static_cast<size_t>(end - data));
+    if (found == nullptr) break;
+    ++count;
+    data = static_cast<const char*>(found) + 1;
   }
-#endif
-  for (; i < size; ++i) count += data[i] == byte ? 1 : 0;
   return count;
 }
 
@@ -697,11 +684,10 @@ Table CsvReader::ReadAll() {
     const size_t columns = impl_->out_names.size();
     if (builders.empty()) {
       int64_t rows = 0;
-      size_t chars = 0;
       for (const auto& table : *tables) rows += table.num_rows();
       const double scale = impl_->ExpectedTotalScale();
       for (size_t column = 0; column < columns; ++column) {
-        chars = 0;
+        size_t chars = 0;
         for (const auto& table : *tables) {
           chars += table.column(static_cast<int>(column)).string_bytes();
         }

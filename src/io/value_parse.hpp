@@ -113,23 +113,18 @@ inline bool IsAscii(std::string_view text) {
     std::memcpy(words, p + i, 32);
     high |= words[0] | words[1] | words[2] | words[3];
   }
-  for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
-  return (high & 0x8080808080808080ULL) == 0;
-}
-
-inline bool IsValidUtf8(std::string_view text, size_t* bad_offset) {
-  // ASCII text (almost all of a catalogue) needs one test per eight bytes.
-  const char* p = text.data();
-  size_t n = text.size(), i = 0;
-  uint64_t high = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t word;
     std::memcpy(&word, p + i, 8);
     high |= word;
   }
   for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
-  if ((high & 0x8080808080808080ULL) == 0) return true;
-  return detail::IsValidUtf8Slow(text, bad_offset);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+inline bool IsValidUtf8(std::string_view text, size_t* bad_offset) {
+  // ASCII text (almost all of a catalogue) needs no more than the ASCII test.
+  return IsAscii(text) || detail::IsValidUtf8Slow(text, bad_offset);
 }
 
 }  // namespace hitscope
