@@ -178,6 +178,8 @@ class ColumnBuilder {
   void AppendColumn(const Column& part);
   // Turns an int64 builder into a float64 one (nulls stay nulls).
   void WidenToFloat64();
+  // Removes rows [from, size()) and hands them back as a column of the builder's type.
+  Column SplitOff(int64_t from);
 
   // Hands over the column; the builder is empty afterwards.
   Column Finish();

@@ -30,6 +30,7 @@ namespace {
 
 constexpr size_t kMaxBufferBytes = size_t{1} << 30;
 constexpr size_t kMaxSpareSpans = size_t{2} << 20;  // field spans a thread keeps between segments
+constexpr size_t kSegmentsPerRound = 16;            // converted before their columns go to the sink
 
 // A problem found in a block, before it is located by line.
 struct BlockProblem {
@@ -39,20 +40,6 @@ struct BlockProblem {
   int field_index;
   std::string message;
 };
-
-// Occurrences of `byte` in [data, data + size): memchr jumps over the bytes between them, far
-// faster than a byte loop when the byte is rare (quotes, newlines).
-int64_t CountByte(const char* data, size_t size, char byte) {
-  int64_t count = 0;
-  const char* end = data + size;
-  while (data < end) {
-    const void* found = std::memchr(data, byte, static_cast<size_t>(end - data));
-    if (found == nullptr) break;
-    ++count;
-    data = static_cast<const char*>(found) + 1;
-  }
-  return count;
-}
 
 std::string TrimLineEnd(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
@@ -169,19 +156,11 @@ struct CsvReader::Impl {
     capacity = bigger;
   }
 
-  // How many times the data read so far the whole file probably holds (a little more, so that
-  // columns reserved for it rarely grow); 1 when the size is unknown.
-  double ExpectedTotalScale() const {
-    const int64_t size = file->Size();
-    if (size <= 0 || consumed_bytes <= 0 || options.max_rows >= 0) return 1.0;
-    return std::max(1.0, static_cast<double>(size) / static_cast<double>(consumed_bytes) * 1.02);
-  }
-
   // Drops buffer[0, consumed), which holds `newlines` line feeds (counted here when -1), and
   // keeps the rest for the next block.
   void Consume(size_t consumed, int64_t newlines = -1) {
     consumed_bytes += static_cast<int64_t>(consumed);
-    if (newlines < 0) newlines = CountByte(buffer.get(), consumed, '\n');
+    if (newlines < 0) newlines = csv::CountByte(buffer.get(), consumed, '\n');
     lines_before_buffer += newlines;
     std::memmove(buffer.get(), buffer.get() + consumed, fill - consumed);
     fill -= consumed;
@@ -304,7 +283,6 @@ struct CsvReader::Impl {
     std::vector<Column> columns;
     std::vector<csv::ValueProblem> value_problems;
     std::vector<int64_t> first_float;  // per column: row of the float that stopped an int64 column
-    int64_t newlines = 0;              // line feeds in [rows.begin, rows.end)
   };
 
   // Where each segment of buffer[0, fill) starts, predicted from the parity of the quotes before
@@ -323,7 +301,7 @@ struct CsvReader::Impl {
     for (size_t k = 0; k <= segments; ++k) nominal[k] = fill * k / segments;
     ParallelTasks(segments, [&](size_t k) {
       quotes[k] = static_cast<uint64_t>(
-          CountByte(data + nominal[k], nominal[k + 1] - nominal[k], dialect.quote));
+          csv::CountByte(data + nominal[k], nominal[k + 1] - nominal[k], dialect.quote));
     });
     uint64_t parity = 0;
     for (size_t k = 1; k < segments; ++k) {
@@ -344,11 +322,26 @@ struct CsvReader::Impl {
     return starts;
   }
 
+  // Where the rows of blocks go: one builder per output column, made once the types are known
+  // and reserved when the first rows come.
+  struct Sink {
+    std::vector<ColumnBuilder> columns;
+    bool whole_file = false;  // reserve for the rest of the file (ReadAll), not for one block
+    bool reserved = false;
+    int64_t rows() const { return columns.empty() ? 0 : columns[0].size(); }
+  };
+
   // Splits buffer[0, fill) into segments and parses them in parallel: each is tokenized and, with
   // `specs`, converted at once while its bytes are in cache (its spans are then dropped);
   // without, its spans are kept. A segment whose predicted start proves wrong is parsed again
-  // from the true boundary. Returns the valid segments; *consumed is where the next block starts.
-  std::vector<Segment> ParseBlock(const std::vector<csv::ConvertSpec>* specs, size_t* consumed) {
+  // from the true boundary. With `sink` (and specs), the segments are parsed a round of
+  // kSegmentsPerRound (at least four per thread) at a time, and each round's columns go to the
+  // sink in file order right away: apart from the sink only one round's columns ever exist
+  // (8 MB of CSV with the default 512 kB segments), and the next round reuses their memory
+  // while it is still mapped and in cache. Returns the valid segments (their columns handed to
+  // the sink); *consumed is where the next block starts.
+  std::vector<Segment> ParseBlock(const std::vector<csv::ConvertSpec>* specs, size_t* consumed,
+                                  Sink* sink) {
     const char* data = buffer.get();
     std::vector<uint64_t> starts = PredictSegmentStarts();
     const size_t count = starts.size() - 1;
@@ -365,7 +358,6 @@ struct CsvReader::Impl {
         segment.rows.fields.reserve((stop - begin) / 4 + 16);
       }
       csv::Tokenize(data, fill, begin, stop, eof, num_fields, dialect, &segment.rows);
-      segment.newlines = CountByte(data + begin, segment.rows.end - begin, '\n');
       if (!specs) return;
       segment.value_problems.clear();
       csv::ConvertRows(data, segment.rows, num_fields, *specs, nulls, dialect.quote,
@@ -376,16 +368,70 @@ struct CsvReader::Impl {
       // A huge segment (one very long row) does not keep its spans' memory for good.
       if (spare_spans.capacity() > kMaxSpareSpans) csv::FieldSpans().swap(spare_spans);
     };
-    ParallelTasks(count, [&](size_t k) { run(k, starts[k]); });
+    const size_t round =
+        sink != nullptr && specs != nullptr
+            ? std::max<size_t>(kSegmentsPerRound, 4 * static_cast<size_t>(ThreadCount()))
+            : count;
     size_t valid = 1;
-    for (size_t k = 1; k < count; ++k) {
-      if (segments[k - 1].rows.incomplete) break;
-      if (segments[k - 1].rows.end != starts[k]) run(k, segments[k - 1].rows.end);
-      valid = k + 1;
+    for (size_t first = 0; first < count; first += round) {
+      const size_t last = std::min(count, first + round);
+      ParallelTasks(last - first, [&](size_t i) { run(first + i, starts[first + i]); });
+      size_t end = last;
+      for (size_t k = std::max<size_t>(first, 1); k < last; ++k) {
+        if (segments[k - 1].rows.incomplete) {
+          end = k;
+          break;
+        }
+        if (segments[k - 1].rows.end != starts[k]) run(k, segments[k - 1].rows.end);
+      }
+      valid = end;
+      if (sink != nullptr && specs != nullptr) Deliver(&segments, first, end, sink);
+      if (end < last || segments[end - 1].rows.incomplete) break;
     }
     segments.resize(valid);
     *consumed = segments.back().rows.end;
     return segments;
+  }
+
+  // Appends the columns of segments [first, end) to the sink, and frees them.
+  void Deliver(std::vector<Segment>* segments, size_t first, size_t end, Sink* sink) {
+    const size_t columns = sink->columns.size();
+    if (!sink->reserved) {
+      // Reserve for the rows that the bytes still to come probably hold (a little more, so that
+      // the columns rarely grow), from the rows and text bytes of these segments.
+      int64_t rows = 0;
+      for (size_t k = first; k < end; ++k) rows += (*segments)[k].rows.rows();
+      const uint64_t bytes = (*segments)[end - 1].rows.end - (*segments)[first].rows.begin;
+      if (rows > 0 && bytes > 0) {
+        const int64_t size = file->Size();
+        double expected = static_cast<double>(fill);
+        if (sink->whole_file && size > 0 && options.max_rows < 0) {
+          expected = std::max(expected, static_cast<double>(size - consumed_bytes));
+        }
+        const double scale = std::max(1.0, expected / static_cast<double>(bytes) * 1.02);
+        for (size_t column = 0; column < columns; ++column) {
+          size_t chars = 0;
+          for (size_t k = first; k < end; ++k) {
+            chars += (*segments)[k].columns[column].string_bytes();
+          }
+          sink->columns[column].Reserve(static_cast<int64_t>(static_cast<double>(rows) * scale),
+                                        static_cast<size_t>(static_cast<double>(chars) * scale));
+        }
+        sink->reserved = true;
+      }
+    }
+    ParallelTasks(columns, [&](size_t column) {
+      for (size_t k = first; k < end; ++k) {
+        sink->columns[column].AppendColumn((*segments)[k].columns[column]);
+      }
+    });
+    for (size_t k = first; k < end; ++k) std::vector<Column>().swap((*segments)[k].columns);
+  }
+
+  // Gives the sink one empty builder per output column, of the columns' types.
+  void StartSink(Sink* sink) const {
+    if (!sink->columns.empty()) return;
+    for (DataType type : types) sink->columns.emplace_back(type);
   }
 
   std::vector<csv::ConvertSpec> ConvertSpecs() const {
@@ -456,15 +502,16 @@ struct CsvReader::Impl {
     return true;
   }
 
-  // Parses the next block into one table per segment (maybe with no rows), in file order.
-  // Returns nullopt at the end.
-  std::optional<std::vector<Table>> NextBlock() {
-    if (finished) return std::nullopt;
+  // Parses the next block and appends its good rows to `sink` (maybe none). Returns false, with
+  // nothing appended, at the end.
+  bool NextBlock(Sink* sink) {
+    if (finished) return false;
     Fill();
     if (fill == 0) {
       Finish();
-      return std::nullopt;
+      return false;
     }
+    const int64_t block_start = sink->rows();
     size_t consumed = 0;
     std::vector<Segment> parts;
     std::vector<csv::ConvertSpec> specs;
@@ -473,16 +520,18 @@ struct CsvReader::Impl {
       const bool guessed = types_known || GuessTypes(&to_check);
       if (guessed) {
         specs = ConvertSpecs();
-        parts = ParseBlock(&specs, &consumed);
-        if (consumed == 0 && !eof) {  // one row longer than the buffer
+        StartSink(sink);
+        parts = ParseBlock(&specs, &consumed, sink);
+        if (consumed == 0 && !eof) {  // one row longer than the buffer: nothing was appended
           Grow();
           Fill();
           continue;
         }
         if (types_known || GuessHolds(parts, to_check)) break;
+        *sink = Sink{{}, sink->whole_file, false};  // the first block: the sink held nothing else
       }
       // Infer the types from the tokenized rows, then convert.
-      parts = ParseBlock(nullptr, &consumed);
+      parts = ParseBlock(nullptr, &consumed, nullptr);
       if (consumed == 0 && !eof) {
         Grow();
         Fill();
@@ -490,7 +539,8 @@ struct CsvReader::Impl {
       }
       InferTypes(parts);
       specs = ConvertSpecs();
-      parts = ParseBlock(&specs, &consumed);
+      StartSink(sink);
+      parts = ParseBlock(&specs, &consumed, sink);
       break;
     }
     types_known = true;
@@ -511,26 +561,33 @@ struct CsvReader::Impl {
     }
     if (!widen.empty()) {
       // The spans are gone: each segment is tokenized again (this happens once per column).
-      std::vector<std::vector<csv::ValueProblem>> widened_problems(parts.size() * widen.size());
+      const size_t count = widen.size();
+      std::vector<Column> converted(parts.size() * count);
+      std::vector<std::vector<csv::ValueProblem>> widened_problems(parts.size() * count);
       ParallelTasks(parts.size(), [&](size_t k) {
         TokenizedRows rows;
         csv::Tokenize(data, fill, parts[k].rows.begin, parts[k].rows.end, eof, num_fields, dialect,
                       &rows);
-        for (size_t w = 0; w < widen.size(); ++w) {
-          size_t column = widen[w];
-          csv::ConvertField(data, rows, num_fields, specs[column], nulls, dialect.quote,
-                            options.validate_utf8, &parts[k].columns[column],
-                            &widened_problems[k * widen.size() + w]);
+        for (size_t w = 0; w < count; ++w) {
+          csv::ConvertField(data, rows, num_fields, specs[widen[w]], nulls, dialect.quote,
+                            options.validate_utf8, &converted[k * count + w],
+                            &widened_problems[k * count + w]);
         }
       });
+      for (size_t w = 0; w < count; ++w) {
+        ColumnBuilder& builder = sink->columns[widen[w]];
+        builder.SplitOff(block_start);
+        builder.WidenToFloat64();
+        for (size_t k = 0; k < parts.size(); ++k) builder.AppendColumn(converted[k * count + w]);
+      }
       for (size_t k = 0; k < parts.size(); ++k) {
         auto& problems = parts[k].value_problems;
         std::erase_if(problems, [&](const csv::ValueProblem& p) {
           return std::any_of(widen.begin(), widen.end(),
                              [&](size_t column) { return selected[column] == p.field_index - 1; });
         });
-        for (size_t w = 0; w < widen.size(); ++w) {
-          auto& extra = widened_problems[k * widen.size() + w];
+        for (size_t w = 0; w < count; ++w) {
+          auto& extra = widened_problems[k * count + w];
           problems.insert(problems.end(), extra.begin(), extra.end());
         }
       }
@@ -538,55 +595,54 @@ struct CsvReader::Impl {
 
     // Gather the problems of the block in file order and drop the rows they belong to.
     std::vector<BlockProblem> problems;
-    std::vector<std::vector<uint8_t>> keep(parts.size());
-    for (size_t k = 0; k < parts.size(); ++k) {
-      const TokenizedRows& rows = parts[k].rows;
+    std::vector<int64_t> dropped;  // block rows with a value that could not be converted
+    int64_t row_offset = 0;
+    for (const auto& part : parts) {
+      const TokenizedRows& rows = part.rows;
       for (const auto& p : rows.problems) {
         problems.push_back({p.at, p.row_begin, p.row_end, p.field_index, p.message});
       }
-      for (const auto& p : parts[k].value_problems) {
-        if (keep[k].empty()) keep[k].assign(static_cast<size_t>(rows.rows()), 1);
-        keep[k][p.row] = 0;
+      for (const auto& p : part.value_problems) {
+        dropped.push_back(row_offset + p.row);
         problems.push_back(
             {p.at, rows.row_begins[p.row], rows.row_ends[p.row], p.field_index, p.message});
       }
+      row_offset += rows.rows();
     }
     if (!problems.empty()) HandleProblems(problems);
-
-    std::vector<Table> tables;
-    for (size_t k = 0; k < parts.size(); ++k) {
-      Table part(out_names, std::move(parts[k].columns));
-      if (!keep[k].empty()) part = part.Filter(keep[k]);
-      tables.push_back(std::move(part));
+    if (!dropped.empty()) {
+      std::sort(dropped.begin(), dropped.end());
+      std::vector<int64_t> kept;
+      kept.reserve(static_cast<size_t>(row_offset));
+      auto next_dropped = dropped.begin();
+      for (int64_t row = 0; row < row_offset; ++row) {
+        if (next_dropped != dropped.end() && *next_dropped == row) {
+          while (next_dropped != dropped.end() && *next_dropped == row) ++next_dropped;
+          continue;
+        }
+        kept.push_back(row);
+      }
+      ParallelTasks(columns, [&](size_t column) {
+        ColumnBuilder& builder = sink->columns[column];
+        builder.AppendColumn(builder.SplitOff(block_start).Take(kept));
+      });
     }
     int64_t newlines = 0;
-    for (const auto& part : parts) newlines += part.newlines;
+    for (const auto& part : parts) newlines += part.rows.newlines;
     parts.clear();
     Consume(consumed, newlines);
 
-    for (auto& table : tables) {
-      if (options.max_rows >= 0 && report.rows + table.num_rows() >= options.max_rows) {
-        table = table.Slice(0, options.max_rows - report.rows);
-        report.rows += table.num_rows();
-        tables.resize(static_cast<size_t>(&table - tables.data()) + 1);
-        Finish();
-        return tables;
-      }
-      report.rows += table.num_rows();
+    const int64_t rows = sink->rows() - block_start;
+    if (options.max_rows >= 0 && report.rows + rows >= options.max_rows) {
+      const int64_t keep = block_start + (options.max_rows - report.rows);
+      for (auto& builder : sink->columns) builder.SplitOff(keep);
+      report.rows = options.max_rows;
+      Finish();
+      return true;
     }
+    report.rows += rows;
     if (eof && fill == 0) Finish();
-    return tables;
-  }
-
-  // The next non-empty block's segment tables, or nullopt at the end.
-  std::optional<std::vector<Table>> NextRows() {
-    while (true) {
-      auto tables = NextBlock();
-      if (!tables) return std::nullopt;
-      std::erase_if(*tables, [](const Table& table) { return table.num_rows() == 0; });
-      if (!tables->empty()) return tables;
-      if (finished) return std::nullopt;
-    }
+    return true;
   }
 
   void InferTypes(const std::vector<Segment>& parts) {
@@ -670,51 +726,32 @@ const std::vector<std::string>& CsvReader::column_names() const {
 }
 
 std::optional<Table> CsvReader::ReadBatch() {
-  auto tables = impl_->NextRows();
-  if (!tables) return std::nullopt;
-  return Table::Concat(*tables);
+  Impl::Sink sink;
+  while (impl_->NextBlock(&sink) && sink.rows() == 0 && !impl_->finished) {
+  }
+  if (sink.rows() == 0) return std::nullopt;
+  std::vector<Column> columns;
+  for (auto& builder : sink.columns) columns.push_back(builder.Finish());
+  return Table(impl_->out_names, std::move(columns));
 }
 
 Table CsvReader::ReadAll() {
-  // Each block's segment tables are appended to one builder per column as soon as they are
-  // parsed, so the data is copied once and the next block reuses the segments' memory. The
-  // builders are reserved for the rows the file's size suggests, so they rarely grow.
-  std::vector<ColumnBuilder> builders;
-  while (auto tables = impl_->NextRows()) {
-    const size_t columns = impl_->out_names.size();
-    if (builders.empty()) {
-      int64_t rows = 0;
-      for (const auto& table : *tables) rows += table.num_rows();
-      const double scale = impl_->ExpectedTotalScale();
-      for (size_t column = 0; column < columns; ++column) {
-        size_t chars = 0;
-        for (const auto& table : *tables) {
-          chars += table.column(static_cast<int>(column)).string_bytes();
-        }
-        builders.emplace_back((*tables)[0].column(static_cast<int>(column)).type());
-        builders.back().Reserve(static_cast<int64_t>(static_cast<double>(rows) * scale),
-                                static_cast<size_t>(static_cast<double>(chars) * scale));
-      }
-    }
-    ParallelTasks(columns, [&](size_t column) {
-      for (const auto& table : *tables) {
-        builders[column].AppendColumn(table.column(static_cast<int>(column)));
-      }
-    });
+  // Every block goes into one builder per column, reserved for the rows the file's size
+  // suggests, so the data is copied once and the columns rarely grow.
+  Impl::Sink sink;
+  sink.whole_file = true;
+  while (impl_->NextBlock(&sink)) {
   }
-  if (builders.empty()) {
+  if (sink.rows() == 0) {
     if (!impl_->options.allow_empty) {
       throw InvalidInput(fmt::format("'{}' has a header but no data rows{}", impl_->name,
                                      impl_->report.bad_rows > 0 ? " that could be read" : ""));
     }
-    std::vector<Column> columns;
-    for (size_t column = 0; column < impl_->out_names.size(); ++column) {
-      columns.push_back(ColumnBuilder(impl_->types[column]).Finish());
-    }
-    return Table(impl_->out_names, std::move(columns));
+    sink = Impl::Sink();
+    impl_->StartSink(&sink);
   }
   std::vector<Column> columns;
-  for (auto& builder : builders) columns.push_back(builder.Finish());
+  for (auto& builder : sink.columns) columns.push_back(builder.Finish());
   return Table(impl_->out_names, std::move(columns));
 }
 

@@ -405,6 +405,53 @@ TEST(CsvReaderTest, TypesGuessedFromTheFirstRowsEqualTheInferredOnes) {
               {"<guess>:80002:", "cannot read \"x\" as int64"});
 }
 
+// Blocks of many rounds of segments, where rows already handed to the output must be taken
+// back: values that cannot be read (their rows dropped), an int64 column that meets a float in a
+// later block (converted again), and a row limit that ends inside a block.
+TEST(CsvReaderTest, RowsDroppedWidenedAndCutAfterTheyWereAppended) {
+  std::string text = "id,n,s\n";
+  std::vector<int64_t> ids;
+  std::vector<double> ns;
+  for (int i = 0; i < 60000; ++i) {
+    const bool bad = i > 2000 && i % 997 == 5;
+    const bool fractional = i >= 40000 && i % 1000 == 7;
+    text += std::to_string(i) + ",";
+    text += bad ? std::string("oops") : fractional ? std::to_string(i) + ".5" : std::to_string(i);
+    text += ",s" + std::to_string(i % 13) + "\n";
+    if (bad) continue;
+    ids.push_back(i);
+    ns.push_back(fractional ? i + 0.5 : i);
+  }
+  for (int threads : {1, 0}) {
+    SetThreadCount(threads);
+    for (size_t block : {size_t{64} << 10, size_t{32} << 20}) {
+      CsvReadOptions options;
+      options.block_bytes = block;
+      options.min_segment_bytes = 1000;
+      options.infer_rows = 1000;
+      options.bad_rows = BadRowPolicy::kSkip;
+      CsvReadReport report;
+      Table table = ReadCsvString(text, "<rounds>", options, &report);
+      ASSERT_EQ(table.num_rows(), static_cast<int64_t>(ids.size())) << "block " << block;
+      ASSERT_EQ(table.column("n").type(), DataType::kFloat64);
+      EXPECT_EQ(report.widened_columns, std::vector<std::string>{"n"});
+      EXPECT_EQ(report.bad_rows, 58);
+      for (size_t row = 0; row < ids.size(); ++row) {
+        const auto r = static_cast<int64_t>(row);
+        ASSERT_EQ(table.column("id").ints()[row], ids[row]) << "row " << row;
+        ASSERT_EQ(table.column("n").floats()[row], ns[row]) << "row " << row;
+        ASSERT_EQ(table.column("s").StringAt(r), "s" + std::to_string(ids[row] % 13));
+      }
+      options.max_rows = 45678;
+      Table cut = ReadCsvString(text, "<rounds>", options);
+      ASSERT_EQ(cut.num_rows(), 45678);
+      EXPECT_EQ(cut.column("id").ints()[45677], ids[45677]);
+      EXPECT_EQ(cut.column("s").StringAt(45677), "s" + std::to_string(ids[45677] % 13));
+    }
+  }
+  SetThreadCount(0);
+}
+
 TEST(CsvReaderTest, OneThreadAndManyThreadsAgree) {
   std::mt19937_64 rng(5);
   std::string text = RandomCsv(rng, 30000, 4);

@@ -79,6 +79,10 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
   const __m128i quotes = _mm_set1_epi8(dialect.quote);
   uint64_t base = pos;
   WindowMasks masks = ScanWindow(buffer + base, delimiters, newlines, quotes);
+  // The window's first quote. Every quote of the window before `pos` made a row leave this
+  // path, so a field that ends past this bit holds a quote.
+  int quote_bit = masks.quotes != 0 ? __builtin_ctzll(masks.quotes) : 64;
+  uint64_t ends = masks.ends;  // the field ends of the window at or after pos
   while (pos < stop_before && pos < buffer_size) {
     const char first = buffer[pos];
     if (first == '\n' || first == '\r' || first == dialect.quote) return pos;
@@ -88,21 +92,21 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
     FieldSpan* spans = out->fields.data() + fields_before;
     int count = 0;
     while (true) {
-      while (masks.ends == 0) {
-        if (masks.quotes != 0 || base + 64 > last_base) {
+      while (ends == 0) {
+        if (quote_bit < 64 || base + 64 > last_base) {
           out->fields.resize(fields_before);
           return row_begin;
         }
         base += 64;
         masks = ScanWindow(buffer + base, delimiters, newlines, quotes);
+        quote_bit = masks.quotes != 0 ? __builtin_ctzll(masks.quotes) : 64;
+        ends = masks.ends;
       }
-      const int bit = __builtin_ctzll(masks.ends);
-      const uint64_t below = (uint64_t{2} << bit) - 1;  // bits 0..bit (bit 63: all, wraps)
-      if ((masks.quotes & below) != 0) {
-        out->fields.resize(fields_before);
-        return row_begin;
-      }
-      if (count == num_fields) {  // more fields than the header
+      // Clearing the lowest bit (not a mask built from the bit's position) keeps the loop's
+      // dependency chain one instruction long.
+      const int bit = __builtin_ctzll(ends);
+      ends &= ends - 1;
+      if (bit > quote_bit || count == num_fields) {  // a quote, or more fields than the header
         out->fields.resize(fields_before);
         return row_begin;
       }
@@ -111,10 +115,6 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
       uint64_t field_end = end;
       if (row_end && field_end > pos && buffer[field_end - 1] == '\r') --field_end;
       spans[count++] = {static_cast<uint32_t>(pos), static_cast<uint32_t>(field_end - pos)};
-      const uint64_t keep = bit == 63 ? 0 : ~below;
-      masks.ends &= keep;
-      masks.newlines &= keep;
-      masks.quotes &= keep;
       pos = end + 1;
       if (row_end) break;
     }
@@ -137,6 +137,7 @@ void TokenizedRows::Clear() {
   row_ends.clear();
   problems.clear();
   begin = end = 0;
+  newlines = 0;
   incomplete = false;
 }
 
@@ -152,11 +153,18 @@ void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t
   out->begin = begin;
   out->incomplete = false;
   uint64_t pos = begin;
+  // Line feeds before counted_to are in out->newlines: a row of the fast path holds one.
+  uint64_t counted_to = begin;
+  out->newlines = 0;
 
   while (pos < stop_before && pos < buffer_size) {
 #if defined(__SSE2__)
     if (num_fields > 0) {
+      out->newlines += CountByte(buffer + counted_to, pos - counted_to, '\n');
+      const int64_t rows_before = out->rows();
       pos = TokenizePlainRows(buffer, buffer_size, pos, stop_before, num_fields, dialect, out);
+      out->newlines += out->rows() - rows_before;
+      counted_to = pos;
       if (pos >= stop_before || pos >= buffer_size) break;
     }
 #endif
@@ -315,6 +323,19 @@ void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t
     if (num_fields < 0) break;  // the header: one row only
   }
   out->end = pos;
+  out->newlines += CountByte(buffer + counted_to, pos - counted_to, '\n');
+}
+
+int64_t CountByte(const char* data, size_t size, char byte) {
+  int64_t count = 0;
+  const char* end = data + size;
+  while (data < end) {
+    const void* found = std::memchr(data, byte, static_cast<size_t>(end - data));
+    if (found == nullptr) break;
+    ++count;
+    data = static_cast<const char*>(found) + 1;
+  }
+  return count;
 }
 
 std::string_view UnescapeField(std::string_view raw, char quote, std::string* scratch) {

@@ -45,6 +45,7 @@ struct TokenizedRows {
   std::vector<RowProblem> problems;  // rows that were dropped, in buffer order
   uint64_t begin = 0;                // where tokenizing started
   uint64_t end = 0;                  // just past the last row handled (a row start)
+  int64_t newlines = 0;              // line feeds in [begin, end)
   bool incomplete = false;           // stopped at the buffer end inside a row (not at EOF)
 
   int64_t rows() const { return static_cast<int64_t>(row_begins.size()); }
@@ -63,6 +64,10 @@ struct Dialect {
 // (the header) and stops after one row. Blank lines are skipped. REQUIRES: buffer_size < 2^31.
 void Tokenize(const char* buffer, uint64_t buffer_size, uint64_t begin, uint64_t stop_before,
               bool at_eof, int num_fields, Dialect dialect, TokenizedRows* out);
+
+// Occurrences of `byte` in [data, data + size): memchr jumps over the bytes between them, far
+// faster than a byte loop when the byte is rare (quotes, newlines).
+int64_t CountByte(const char* data, size_t size, char byte);
 
 // The text of a field with doubled quotes made single, in `scratch` when that needs a copy.
 std::string_view UnescapeField(std::string_view raw, char quote, std::string* scratch);

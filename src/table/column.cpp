@@ -338,6 +338,38 @@ void ColumnBuilder::WidenToFloat64() {
   column_.type_ = DataType::kFloat64;
 }
 
+Column ColumnBuilder::SplitOff(int64_t from) {
+  Column tail = column_.Slice(from, column_.size_ - from);
+  const auto rows = static_cast<size_t>(from);
+  column_.size_ = from;
+  column_.null_count_ -= tail.null_count_;
+  if (column_.null_count_ == 0) {
+    column_.validity_.clear();
+  } else {
+    column_.validity_.resize(rows);
+  }
+  switch (column_.type_) {
+    case DataType::kInt64:
+      column_.ints_.resize(rows);
+      break;
+    case DataType::kFloat64:
+      column_.floats_.resize(rows);
+      break;
+    case DataType::kBool:
+      column_.bytes_.resize(rows);
+      break;
+    case DataType::kDate:
+      column_.bytes_.resize(rows);
+      column_.days_.resize(rows);
+      break;
+    case DataType::kString:
+      column_.chars_.resize(column_.offsets_[rows]);
+      column_.offsets_.resize(rows + 1);
+      break;
+  }
+  return tail;
+}
+
 Column ColumnBuilder::Finish() {
   Column out = std::move(column_);
   column_ = Column();

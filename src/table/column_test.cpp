@@ -102,6 +102,42 @@ TEST(ColumnTest, ConcatOfStringsKeepsOffsets) {
   EXPECT_EQ(c.StringAt(3), "zzz");
 }
 
+TEST(ColumnTest, SplitOffHandsBackTheTailAndKeepsTheHead) {
+  ColumnBuilder strings(DataType::kString);
+  strings.AppendString("ab");
+  strings.AppendNull();
+  strings.AppendString("cde");
+  strings.AppendString("f");
+  Column tail = strings.SplitOff(2);
+  ASSERT_EQ(tail.size(), 2);
+  EXPECT_FALSE(tail.has_nulls());
+  EXPECT_EQ(tail.StringAt(0), "cde");
+  EXPECT_EQ(tail.StringAt(1), "f");
+  strings.AppendString("g");
+  Column head = strings.Finish();
+  ASSERT_EQ(head.size(), 3);
+  EXPECT_EQ(head.null_count(), 1);
+  EXPECT_EQ(head.StringAt(0), "ab");
+  EXPECT_TRUE(head.IsNull(1));
+  EXPECT_EQ(head.StringAt(2), "g");
+  EXPECT_EQ(head.string_bytes(), 3u);
+
+  // The nulls all in the tail: the head needs no mask.
+  ColumnBuilder ints(DataType::kInt64);
+  ints.AppendInt(1);
+  ints.AppendInt(2);
+  ints.AppendNull();
+  Column ints_tail = ints.SplitOff(1);
+  EXPECT_EQ(ints_tail.null_count(), 1);
+  EXPECT_EQ(ints_tail.ints()[0], 2);
+  EXPECT_TRUE(ints_tail.IsNull(1));
+  ints.AppendInt(7);
+  Column ints_head = ints.Finish();
+  EXPECT_FALSE(ints_head.has_nulls());
+  EXPECT_TRUE(ints_head.validity().empty());
+  EXPECT_EQ(ints_head.ints()[1], 7);
+}
+
 TEST(TableTest, RejectsUnequalColumnsAndDuplicateNames) {
   testing::ExpectError(
       [] {
