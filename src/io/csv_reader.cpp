@@ -97,7 +97,7 @@ struct CsvReader::Impl {
   std::vector<bool> inferred;
   bool types_known = false;
 
-  std::unique_ptr<char[]> buffer;
+  std::vector<char, detail::UninitializedAllocator<char>> buffer;  // huge pages, not zeroed
   size_t capacity = 0;
   size_t fill = 0;
   bool eof = false;
@@ -117,7 +117,7 @@ struct CsvReader::Impl {
     if (options.block_bytes < 4096) options.block_bytes = 4096;
     options.block_bytes = std::min(options.block_bytes, kMaxBufferBytes / 2);
     capacity = options.block_bytes;
-    buffer = std::make_unique_for_overwrite<char[]>(capacity);
+    buffer.resize(capacity);
     if (!options.progress_label.empty()) {
       int64_t size = file->Size();
       progress = std::make_unique<Progress>(options.progress_label,
@@ -136,7 +136,7 @@ struct CsvReader::Impl {
   // Reads until the buffer is full or the file ends.
   void Fill() {
     while (fill < capacity && !eof) {
-      size_t got = file->Read(buffer.get() + fill, capacity - fill);
+      size_t got = file->Read(buffer.data() + fill, capacity - fill);
       if (got == 0) eof = true;
       fill += got;
       report.bytes += static_cast<int64_t>(got);
@@ -150,8 +150,8 @@ struct CsvReader::Impl {
                       name, kMaxBufferBytes >> 20, lines_before_buffer + 1));
     }
     size_t bigger = std::min(capacity * 2, kMaxBufferBytes);
-    auto grown = std::make_unique_for_overwrite<char[]>(bigger);
-    std::memcpy(grown.get(), buffer.get(), fill);
+    decltype(buffer) grown(bigger);
+    std::memcpy(grown.data(), buffer.data(), fill);
     buffer = std::move(grown);
     capacity = bigger;
   }
@@ -160,9 +160,9 @@ struct CsvReader::Impl {
   // keeps the rest for the next block.
   void Consume(size_t consumed, int64_t newlines = -1) {
     consumed_bytes += static_cast<int64_t>(consumed);
-    if (newlines < 0) newlines = csv::CountByte(buffer.get(), consumed, '\n');
+    if (newlines < 0) newlines = csv::CountByte(buffer.data(), consumed, '\n');
     lines_before_buffer += newlines;
-    std::memmove(buffer.get(), buffer.get() + consumed, fill - consumed);
+    std::memmove(buffer.data(), buffer.data() + consumed, fill - consumed);
     fill -= consumed;
     if (progress) progress->Add(consumed);
   }
@@ -170,11 +170,11 @@ struct CsvReader::Impl {
   void ReadHeader() {
     Fill();
     size_t skip = 0;
-    if (fill >= 3 && std::memcmp(buffer.get(), "\xEF\xBB\xBF", 3) == 0) skip = 3;
+    if (fill >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0) skip = 3;
     TokenizedRows header_row;
     while (true) {
       header_row.Clear();
-      csv::Tokenize(buffer.get(), fill, skip, fill, eof, -1, dialect, &header_row);
+      csv::Tokenize(buffer.data(), fill, skip, fill, eof, -1, dialect, &header_row);
       if (!header_row.incomplete) break;
       if (eof) break;
       Grow();
@@ -194,7 +194,7 @@ struct CsvReader::Impl {
     int fields = static_cast<int>(header_row.fields.size());
     for (int field = 0; field < fields; ++field) {
       std::string text(
-          csv::FieldText(buffer.get(), header_row.fields[field], dialect.quote, &scratch));
+          csv::FieldText(buffer.data(), header_row.fields[field], dialect.quote, &scratch));
       size_t bad = 0;
       if (!IsValidUtf8(text, &bad)) {
         throw InvalidInput(fmt::format("'{}': line 1: field {} of the header is not valid UTF-8",
@@ -247,7 +247,7 @@ struct CsvReader::Impl {
   DataIssue Locate(const BlockProblem& problem) const {
     DataIssue issue;
     issue.file = name;
-    const char* data = buffer.get();
+    const char* data = buffer.data();
     issue.line = lines_before_buffer + std::count(data, data + problem.at, '\n') + 1;
     const void* line_start = nullptr;
     for (uint64_t i = problem.at; i > 0; --i) {
@@ -288,7 +288,7 @@ struct CsvReader::Impl {
   // Where each segment of buffer[0, fill) starts, predicted from the parity of the quotes before
   // it (a row start: the first line break after the nominal split outside quotes).
   std::vector<uint64_t> PredictSegmentStarts() const {
-    const char* data = buffer.get();
+    const char* data = buffer.data();
     // Segments of a few hundred kB: a segment's bytes and field spans stay in cache between
     // tokenizing and converting it, and there are enough of them to keep every thread busy.
     const size_t min_segment = std::max<size_t>(64, options.min_segment_bytes);
@@ -342,7 +342,7 @@ struct CsvReader::Impl {
   // the sink); *consumed is where the next block starts.
   std::vector<Segment> ParseBlock(const std::vector<csv::ConvertSpec>* specs, size_t* consumed,
                                   Sink* sink) {
-    const char* data = buffer.get();
+    const char* data = buffer.data();
     std::vector<uint64_t> starts = PredictSegmentStarts();
     const size_t count = starts.size() - 1;
     std::vector<Segment> segments(count);
@@ -457,7 +457,7 @@ struct CsvReader::Impl {
   bool GuessTypes(std::vector<uint8_t>* to_check) {
     constexpr size_t kGuessBytes = 1 << 20;
     TokenizedRows prefix;
-    csv::Tokenize(buffer.get(), fill, 0, std::min(fill, kGuessBytes), eof, num_fields, dialect,
+    csv::Tokenize(buffer.data(), fill, 0, std::min(fill, kGuessBytes), eof, num_fields, dialect,
                   &prefix);
     const bool exact =
         prefix.rows() >= InferenceRows() || (prefix.end == fill && !prefix.incomplete);
@@ -465,7 +465,7 @@ struct CsvReader::Impl {
     for (size_t column = 0; column < out_names.size(); ++column) {
       if (!inferred[column]) continue;
       csv::TypeEvidence evidence =
-          csv::InferFieldType(buffer.get(), prefix, num_fields, selected[column], nulls,
+          csv::InferFieldType(buffer.data(), prefix, num_fields, selected[column], nulls,
                               dialect.quote, InferenceRows());
       types[column] = evidence.Decide();
       if (exact) continue;
@@ -545,7 +545,7 @@ struct CsvReader::Impl {
     }
     types_known = true;
 
-    const char* data = buffer.get();
+    const char* data = buffer.data();
     const size_t columns = out_names.size();
     // Convert again, as float64, any inferred int64 column that met a float value.
     std::vector<size_t> widen;
@@ -652,7 +652,7 @@ struct CsvReader::Impl {
       int64_t budget = InferenceRows();
       for (const auto& part : parts) {
         if (budget <= 0) break;
-        evidence.Merge(csv::InferFieldType(buffer.get(), part.rows, num_fields, selected[column],
+        evidence.Merge(csv::InferFieldType(buffer.data(), part.rows, num_fields, selected[column],
                                            nulls, dialect.quote, budget));
         budget -= part.rows.rows();
       }
@@ -670,7 +670,7 @@ struct CsvReader::Impl {
                          "--bad-rows reject also writes them to a file)");
     }
     // Locate all problems with one sweep over the block.
-    const char* data = buffer.get();
+    const char* data = buffer.data();
     uint64_t scanned = 0;
     int64_t line = lines_before_buffer + 1;
     uint64_t line_start = 0;
