@@ -129,48 +129,6 @@ std::string CannotRead(std::string_view text, DataType type, const std::string& 
 
 namespace {
 
-enum class ValueResult { kOk, kFailed, kNeedsFloat };
-
-// Converts one non-null value into `builder`; on failure appends nothing.
-inline ValueResult AppendValue(std::string_view text, const ConvertSpec& spec, bool validate_utf8,
-                               ColumnBuilder* builder, size_t* bad_utf8) {
-  switch (spec.type) {
-    case DataType::kInt64: {
-      int64_t value;
-      if (ParseInt64(text, &value)) {
-        builder->AppendInt(value);
-        return ValueResult::kOk;
-      }
-      double ignored;
-      if (spec.may_widen && ParseFloat64(text, &ignored)) return ValueResult::kNeedsFloat;
-      return ValueResult::kFailed;
-    }
-    case DataType::kFloat64: {
-      double value;
-      if (!ParseFloat64(text, &value)) return ValueResult::kFailed;
-      builder->AppendFloat(value);
-      return ValueResult::kOk;
-    }
-    case DataType::kBool: {
-      bool value;
-      if (!ParseBool(text, &value)) return ValueResult::kFailed;
-      builder->AppendBool(value);
-      return ValueResult::kOk;
-    }
-    case DataType::kDate: {
-      Date value;
-      if (!ParseDate(text, &value)) return ValueResult::kFailed;
-      builder->AppendDate(value);
-      return ValueResult::kOk;
-    }
-    case DataType::kString:
-      if (validate_utf8 && !IsValidUtf8(text, bad_utf8)) return ValueResult::kFailed;
-      builder->AppendString(text);
-      return ValueResult::kOk;
-  }
-  return ValueResult::kFailed;
-}
-
 ValueProblem MakeProblem(int64_t row, FieldSpan span, std::string_view text,
                          const ConvertSpec& spec, size_t bad_utf8) {
   if (spec.type == DataType::kString) {
@@ -322,39 +280,6 @@ void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
                    [](const ValueProblem& a, const ValueProblem& b) { return a.row < b.row; });
   out->clear();
   for (auto& builder : builders) out->push_back(builder.Finish());
-}
-
-ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int num_fields,
-                           const ConvertSpec& spec, const NullMatcher& nulls, char quote,
-                           bool validate_utf8, Column* out, std::vector<ValueProblem>* problems) {
-  ColumnBuilder builder(spec.type);
-  const int64_t n = rows.rows();
-  const FieldSpan* spans = rows.fields.data();
-  auto span_of = [&](int64_t row) { return spans[row * num_fields + spec.field]; };
-  if (spec.type == DataType::kString) {
-    size_t bytes = 0;
-    for (int64_t row = 0; row < n; ++row) bytes += span_of(row).length();
-    builder.Reserve(n, bytes);
-  } else {
-    builder.Reserve(n);
-  }
-  std::string scratch;
-  for (int64_t row = 0; row < n; ++row) {
-    FieldSpan span = span_of(row);
-    std::string_view text = FieldText(buffer, span, quote, &scratch);
-    if (nulls.IsNull(text)) {
-      builder.AppendNull();
-      continue;
-    }
-    size_t bad_utf8 = 0;
-    ValueResult result = AppendValue(text, spec, validate_utf8, &builder, &bad_utf8);
-    if (result == ValueResult::kOk) continue;
-    if (result == ValueResult::kNeedsFloat) return ConvertStatus::kNeedsFloat;
-    problems->push_back(MakeProblem(row, span, text, spec, bad_utf8));
-    builder.AppendNull();
-  }
-  *out = builder.Finish();
-  return ConvertStatus::kOk;
 }
 
 }  // namespace hitscope::csv

@@ -74,19 +74,10 @@ struct ConvertSpec {
   std::string type_hint;   // appended to a conversion failure message
 };
 
-enum class ConvertStatus { kOk, kNeedsFloat };
-
-// Converts one field of every good row into `out`. Values that fail go to `problems` (their
-// slot holds a null). Returns kNeedsFloat, without finishing, when spec.may_widen and a value of
-// an int64 column is a float.
-ConvertStatus ConvertField(const char* buffer, const TokenizedRows& rows, int num_fields,
-                           const ConvertSpec& spec, const NullMatcher& nulls, char quote,
-                           bool validate_utf8, Column* out, std::vector<ValueProblem>* problems);
-
 // Converts every column of `specs` for every good row, in blocks of rows small enough to stay in
 // cache. A column whose spec.may_widen and that meets a float value is left unfinished (all
 // nulls from there) and (*first_float)[column] is the row of that value (-1 for the columns
-// that met none); convert it again with ConvertField as float64. `out` receives one column per
+// that met none); convert it again as float64. `out` receives one column per
 // spec.
 void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
                  const std::vector<ConvertSpec>& specs, const NullMatcher& nulls, char quote,

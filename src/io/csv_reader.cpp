@@ -560,25 +560,24 @@ struct CsvReader::Impl {
       report.widened_columns.push_back(out_names[column]);
     }
     if (!widen.empty()) {
-      // The spans are gone: each segment is tokenized again (this happens once per column).
-      const size_t count = widen.size();
-      std::vector<Column> converted(parts.size() * count);
-      std::vector<std::vector<csv::ValueProblem>> widened_problems(parts.size() * count);
+      // The spans are gone: each segment is tokenized again, for all the widened columns at once.
+      std::vector<csv::ConvertSpec> widened;
+      for (size_t column : widen) widened.push_back(specs[column]);
+      std::vector<std::vector<Column>> converted(parts.size());
+      std::vector<std::vector<csv::ValueProblem>> widened_problems(parts.size());
       ParallelTasks(parts.size(), [&](size_t k) {
         TokenizedRows rows;
         csv::Tokenize(data, fill, parts[k].rows.begin, parts[k].rows.end, eof, num_fields, dialect,
                       &rows);
-        for (size_t w = 0; w < count; ++w) {
-          csv::ConvertField(data, rows, num_fields, specs[widen[w]], nulls, dialect.quote,
-                            options.validate_utf8, &converted[k * count + w],
-                            &widened_problems[k * count + w]);
-        }
+        std::vector<int64_t> no_float;  // float64 columns do not widen
+        csv::ConvertRows(data, rows, num_fields, widened, nulls, dialect.quote,
+                         options.validate_utf8, &converted[k], &widened_problems[k], &no_float);
       });
-      for (size_t w = 0; w < count; ++w) {
+      for (size_t w = 0; w < widen.size(); ++w) {
         ColumnBuilder& builder = sink->columns[widen[w]];
         builder.SplitOff(block_start);
         builder.WidenToFloat64();
-        for (size_t k = 0; k < parts.size(); ++k) builder.AppendColumn(converted[k * count + w]);
+        for (size_t k = 0; k < parts.size(); ++k) builder.AppendColumn(converted[k][w]);
       }
       for (size_t k = 0; k < parts.size(); ++k) {
         auto& problems = parts[k].value_problems;
@@ -586,10 +585,7 @@ struct CsvReader::Impl {
           return std::any_of(widen.begin(), widen.end(),
                              [&](size_t column) { return selected[column] == p.field_index - 1; });
         });
-        for (size_t w = 0; w < count; ++w) {
-          auto& extra = widened_problems[k * count + w];
-          problems.insert(problems.end(), extra.begin(), extra.end());
-        }
+        problems.insert(problems.end(), widened_problems[k].begin(), widened_problems[k].end());
       }
     }
 
