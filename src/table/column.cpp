@@ -11,6 +11,7 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 namespace hitscope {
@@ -18,27 +19,48 @@ namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
 
+constexpr uint64_t RoundUp(uint64_t value, uint64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
 }  // namespace
 
 namespace detail {
 
 void* AllocateLarge(size_t bytes) {
   if (bytes < kHugePage) return ::operator new(bytes);
-  void* pointer = ::operator new(bytes, std::align_val_t(kHugePage));
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
+  // Mapped here rather than by malloc: aligning a block inside malloc's heap leaves the padding
+  // as free chunks that small allocations then touch (integrating 1 M tracks peaked at 185 MB
+  // instead of 133 MB), and freed memory goes straight back to the system.
+  static const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t mapped = RoundUp(bytes, page) + kHugePage;
+  void* region = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<uintptr_t>(region);
+  const uintptr_t aligned = RoundUp(start, kHugePage);
+  const uintptr_t end = aligned + RoundUp(bytes, page);
+  if (aligned > start) munmap(region, aligned - start);
+  if (start + mapped > end) munmap(reinterpret_cast<void*>(end), start + mapped - end);
   // Only advice: where transparent huge pages are off, nothing changes. The last part of a 2 MB
   // page stays in 4 kB pages, so that a column's unused reserve is never touched.
-  madvise(pointer, bytes & ~(kHugePage - 1), MADV_HUGEPAGE);
+  madvise(reinterpret_cast<void*>(aligned), bytes & ~(kHugePage - 1), MADV_HUGEPAGE);
+  return reinterpret_cast<void*>(aligned);
+#else
+  return ::operator new(bytes);
 #endif
-  return pointer;
 }
 
 void FreeLarge(void* pointer, size_t bytes) noexcept {
   if (bytes < kHugePage) {
     ::operator delete(pointer);
-  } else {
-    ::operator delete(pointer, std::align_val_t(kHugePage));
+    return;
   }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  munmap(pointer, bytes);
+#else
+  ::operator delete(pointer);
+#endif
 }
 
 }  // namespace detail

@@ -138,6 +138,21 @@ TEST(ColumnTest, SplitOffHandsBackTheTailAndKeepsTheHead) {
   EXPECT_EQ(ints_head.ints()[1], 7);
 }
 
+TEST(LargeAllocatorTest, LargeBlocksStartOnAHugePageAndKeepTheirValues) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  detail::LargeVector<double> big(400000);  // 3.2 MB
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(big.data()) % kHuge, 0u);
+  big.front() = 2.5;
+  big.back() = 1.5;
+  big.resize(1000001);  // grows into a new block: the values move along
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(big.data()) % kHuge, 0u);
+  EXPECT_EQ(big.front(), 2.5);
+  EXPECT_EQ(big[399999], 1.5);
+  EXPECT_EQ(big.back(), 0.0);
+  detail::LargeVector<uint8_t> small(1000, 7);  // from operator new
+  EXPECT_EQ(small[999], 7);
+}
+
 TEST(TableTest, RejectsUnequalColumnsAndDuplicateNames) {
   testing::ExpectError(
       [] {
