@@ -591,7 +591,7 @@ struct CsvReader::Impl {
 
     // Gather the problems of the block in file order and drop the rows they belong to.
     std::vector<BlockProblem> problems;
-    std::vector<int64_t> dropped;  // block rows with a value that could not be converted
+    std::vector<uint8_t> keep;  // over the block's rows, once a value could not be converted
     int64_t row_offset = 0;
     for (const auto& part : parts) {
       const TokenizedRows& rows = part.rows;
@@ -599,28 +599,22 @@ struct CsvReader::Impl {
         problems.push_back({p.at, p.row_begin, p.row_end, p.field_index, p.message});
       }
       for (const auto& p : part.value_problems) {
-        dropped.push_back(row_offset + p.row);
+        if (keep.empty()) keep.assign(static_cast<size_t>(sink->rows() - block_start), 1);
+        keep[static_cast<size_t>(row_offset + p.row)] = 0;
         problems.push_back(
             {p.at, rows.row_begins[p.row], rows.row_ends[p.row], p.field_index, p.message});
       }
       row_offset += rows.rows();
     }
     if (!problems.empty()) HandleProblems(problems);
-    if (!dropped.empty()) {
-      std::sort(dropped.begin(), dropped.end());
-      std::vector<int64_t> kept;
-      kept.reserve(static_cast<size_t>(row_offset));
-      auto next_dropped = dropped.begin();
-      for (int64_t row = 0; row < row_offset; ++row) {
-        if (next_dropped != dropped.end() && *next_dropped == row) {
-          while (next_dropped != dropped.end() && *next_dropped == row) ++next_dropped;
-          continue;
-        }
-        kept.push_back(row);
-      }
+    if (!keep.empty()) {
+      std::vector<Column> block(columns);
       ParallelTasks(columns, [&](size_t column) {
-        ColumnBuilder& builder = sink->columns[column];
-        builder.AppendColumn(builder.SplitOff(block_start).Take(kept));
+        block[column] = sink->columns[column].SplitOff(block_start);
+      });
+      const Table kept = Table(out_names, std::move(block)).Filter(keep);
+      ParallelTasks(columns, [&](size_t column) {
+        sink->columns[column].AppendColumn(kept.column(static_cast<int>(column)));
       });
     }
     int64_t newlines = 0;
@@ -630,8 +624,8 @@ struct CsvReader::Impl {
 
     const int64_t rows = sink->rows() - block_start;
     if (options.max_rows >= 0 && report.rows + rows >= options.max_rows) {
-      const int64_t keep = block_start + (options.max_rows - report.rows);
-      for (auto& builder : sink->columns) builder.SplitOff(keep);
+      const int64_t cut = block_start + (options.max_rows - report.rows);
+      for (auto& builder : sink->columns) builder.SplitOff(cut);
       report.rows = options.max_rows;
       Finish();
       return true;
