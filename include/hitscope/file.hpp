@@ -24,6 +24,18 @@ class ReadableFile {
   virtual size_t Read(char* dst, size_t n) = 0;
   // Total size in bytes if known, else -1 (e.g. a pipe).
   virtual int64_t Size() const = 0;
+
+  // Readable bytes that Map guarantees after the file's end (zeros).
+  static constexpr size_t kMapPadding = 64;
+  // The whole file mapped read-only into memory, followed by at least kMapPadding readable
+  // bytes; empty when it cannot be mapped (not a regular file, an empty one, or a stand-in
+  // without a file): then read it with Read. A mapped file is read without a copy into a
+  // buffer. Valid while this object lives. As with any mapping, a file cut shorter by another
+  // process while it is mapped ends the process (SIGBUS) when the lost bytes are read.
+  virtual std::string_view Map() { return {}; }
+  // Says that the mapped bytes before `offset` will not be read again: the system may drop
+  // them from this process's memory (they stay in the page cache).
+  virtual void ReleaseMappedBefore(uint64_t offset) { (void)offset; }
 };
 
 // A file open for appending. Not thread-safe.

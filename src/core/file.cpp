@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -6,6 +7,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +25,40 @@ class PosixReadableFile final : public ReadableFile {
  public:
   PosixReadableFile(std::string path, int fd, int64_t size)
       : path_(std::move(path)), fd_(fd), size_(size) {}
-  ~PosixReadableFile() override { ::close(fd_); }
+  ~PosixReadableFile() override {
+    if (mapped_ != nullptr) ::munmap(mapped_, mapped_bytes_);
+    ::close(fd_);
+  }
+
+  std::string_view Map() override {
+    if (size_ <= 0) return {};
+    if (mapped_ == nullptr) {
+      // Anonymous zero pages first, the file mapped over their start: the padding after the
+      // file's last byte is readable even when the file ends on a page boundary.
+      const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+      const auto bytes = static_cast<size_t>(size_);
+      const size_t total =
+          (bytes + page - 1) / page * page + (kMapPadding + page - 1) / page * page;
+      void* region = ::mmap(nullptr, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (region == MAP_FAILED) return {};
+      if (::mmap(region, bytes, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd_, 0) == MAP_FAILED) {
+        ::munmap(region, total);
+        return {};
+      }
+      mapped_ = region;
+      mapped_bytes_ = total;
+      page_ = page;
+    }
+    return {static_cast<const char*>(mapped_), static_cast<size_t>(size_)};
+  }
+
+  void ReleaseMappedBefore(uint64_t offset) override {
+    if (mapped_ == nullptr) return;
+    const uint64_t end = std::min<uint64_t>(offset, static_cast<uint64_t>(size_)) / page_ * page_;
+    if (end <= released_) return;
+    ::madvise(static_cast<char*>(mapped_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
 
   size_t Read(char* dst, size_t n) override {
     size_t total = 0;
@@ -44,6 +79,10 @@ class PosixReadableFile final : public ReadableFile {
   std::string path_;
   int fd_;
   int64_t size_;
+  void* mapped_ = nullptr;  // Map's region
+  size_t mapped_bytes_ = 0;
+  size_t page_ = 4096;
+  uint64_t released_ = 0;  // bytes of the mapping handed back with ReleaseMappedBefore
 };
 
 class PosixWritableFile final : public WritableFile {

@@ -75,5 +75,28 @@ TEST(ReadFileTest, DirectoryIsRefused) {
   testing::ExpectError([&] { ReadFileToString(dir.path()); }, ErrorKind::kIo, {"is a directory"});
 }
 
+TEST(ReadFileTest, MapShowsTheBytesThenZeroPadding) {
+  testing::TempDir dir;
+  // One file ends inside a page, the other exactly on a page boundary.
+  for (const size_t size : {size_t{10000}, size_t{8192}}) {
+    std::string text(size, 'a');
+    for (size_t i = 0; i < size; ++i) text[i] = static_cast<char>('a' + i % 26);
+    const std::string path = dir.File("m" + std::to_string(size));
+    testing::WriteText(path, text);
+    auto file = FileSystem::Default().OpenForRead(path);
+    const std::string_view mapped = file->Map();
+    ASSERT_EQ(mapped, text);
+    EXPECT_EQ(file->Map().data(), mapped.data()) << "mapped once";
+    for (size_t i = 0; i < ReadableFile::kMapPadding; ++i) EXPECT_EQ(mapped.data()[size + i], 0);
+    // Released pages read again from the file.
+    file->ReleaseMappedBefore(6000);
+    file->ReleaseMappedBefore(size + 100);
+    EXPECT_EQ(mapped, text);
+  }
+  const std::string empty = dir.File("empty");
+  testing::WriteText(empty, "");
+  EXPECT_TRUE(FileSystem::Default().OpenForRead(empty)->Map().empty());
+}
+
 }  // namespace
 }  // namespace hitscope
