@@ -5,7 +5,8 @@
 // tokens. It infers each column's type from the first block of the file (int64, float64, bool,
 // date, string) unless a type is given, and parses blocks in parallel on every worker thread.
 // Numbers parse exactly (fast_float; correctly rounded). Memory: one block (block_bytes) plus
-// what the caller keeps; ReadCsv keeps the whole table.
+// what the caller keeps; ReadCsv keeps the whole table. A regular file is parsed where it is
+// mapped into memory, each block's pages handed back once parsed (see memory_map).
 //
 // Bad data never crashes the reader. Every problem (a row with the wrong number of fields, a
 // value that does not parse as its column's type, invalid UTF-8 in a text field, a quote never
@@ -71,6 +72,9 @@ struct CsvReadOptions {
   int64_t infer_rows = 100000;         // rows of the first block that decide the types (<= 0: all)
   size_t min_segment_bytes = 1 << 19;  // a block is split for the threads into pieces >= this
   std::string progress_label;          // shows a progress bar on a terminal when not empty
+  // Parse a regular file where it is mapped into memory (no copy into a buffer); false reads
+  // it into a buffer with read(), as a pipe always is.
+  bool memory_map = true;
 };
 
 struct CsvReadReport {

@@ -195,6 +195,18 @@ class ColumnBuilder {
     column_.offsets_.push_back(chars.size());
     MarkValid();
   }
+  // Appends n values at once (the bulk forms of AppendInt and AppendFloat, for readers). Where
+  // `valid` is given, a row with valid[i] == 0 is a null and its value is ignored; valid[i] is
+  // 0 or 1.
+  void AppendInts(const int64_t* values, int64_t n, const uint8_t* valid = nullptr);
+  void AppendFloats(const double* values, int64_t n, const uint8_t* valid = nullptr);
+  // Bytes that AppendPaddedStrings may read past the end of each value.
+  static constexpr size_t kStringPadding = 16;
+  // The bulk form of AppendString, with nulls as above. It copies 16 bytes at a time (no
+  // memcpy call per value), so it may read up to kStringPadding bytes past the end of each
+  // value: REQUIRES that they are readable (a CSV buffer with padding after its end).
+  void AppendPaddedStrings(const std::string_view* values, int64_t n,
+                           const uint8_t* valid = nullptr);
   // Appends row `row` of `source`, which must have this builder's type.
   void AppendFrom(const Column& source, int64_t row);
   // Appends every row of `part`, which must have this builder's type, except that int64 and
@@ -204,6 +216,8 @@ class ColumnBuilder {
   void WidenToFloat64();
   // Removes rows [from, size()) and hands them back as a column of the builder's type.
   Column SplitOff(int64_t from);
+  // Removes rows [rows, size()), like SplitOff without the copy.
+  void Truncate(int64_t rows);
 
   // Hands over the column; the builder is empty afterwards.
   Column Finish();
@@ -211,6 +225,8 @@ class ColumnBuilder {
  private:
   // The null mask of the rows so far (all valid), with room for the reserved rows.
   void StartValidity();
+  // The null mask and counts for n rows just appended (before size_ counts them).
+  void AddValidity(int64_t n, const uint8_t* valid);
   void MarkValid() {
     if (!column_.validity_.empty()) column_.validity_.push_back(1);
     ++column_.size_;

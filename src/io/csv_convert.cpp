@@ -125,86 +125,152 @@ std::string CannotRead(std::string_view text, DataType type, const std::string& 
   return fmt::format("cannot read \"{}\" as {}{}", Printable(text), DataTypeName(type), hint);
 }
 
-}  // namespace
+// Rows converted a block at a time, column by column: few enough that their spans and bytes stay
+// in cache, and that a block's values fit in arrays on the stack.
+constexpr int64_t kRowsPerBlock = 1024;
 
-namespace {
-
-ValueProblem MakeProblem(int64_t row, FieldSpan span, std::string_view text,
-                         const ConvertSpec& spec, size_t bad_utf8) {
-  if (spec.type == DataType::kString) {
-    return {row, span.begin + bad_utf8, spec.field + 1,
-            fmt::format("invalid UTF-8 (byte 0x{:02x} at byte {} of the field); re-encode the "
-                        "file as UTF-8",
-                        static_cast<unsigned char>(text[bad_utf8]), bad_utf8 + 1)};
-  }
-  return {row, span.begin, spec.field + 1, CannotRead(text, spec.type, spec.type_hint)};
-}
-
-// Converts field spec.field of rows [row_begin, row_end) into `builder`, for one column type.
+// Converts field spec.field of rows [row_begin, row_end) (at most kRowsPerBlock) of an int64 or
+// float64 column into `builder`: the values go to an array first and then to the builder at
+// once, so that the loop keeps no builder state in memory.
 template <DataType kType>
-void ConvertRange(const char* buffer, const FieldSpan* spans, int num_fields, int64_t row_begin,
-                  int64_t row_end, const ConvertSpec& spec, const NullMatcher& nulls, char quote,
-                  bool validate_utf8, ColumnBuilder* builder, std::vector<ValueProblem>* problems,
-                  int64_t* first_float, std::string* scratch) {
+void ConvertNumbers(const char* buffer, const FieldSpan* spans, int num_fields, int64_t row_begin,
+                    int64_t row_end, const ConvertSpec& spec, const NullMatcher& nulls, char quote,
+                    ColumnBuilder* builder, std::vector<ValueProblem>* problems,
+                    int64_t* first_float, std::string* scratch) {
+  using Value = std::conditional_t<kType == DataType::kInt64, int64_t, double>;
+  Value values[kRowsPerBlock];
+  uint8_t valid[kRowsPerBlock];
+  bool any_null = false;
   // Where no null token is a plain number, a plain number is read before the null tokens are
   // looked at (almost every field of a numeric column is one).
-  const bool number_first = (kType == DataType::kInt64 && !nulls.has_int_token()) ||
-                            (kType == DataType::kFloat64 && !nulls.has_plain_decimal_token());
-  for (int64_t row = row_begin; row < row_end; ++row) {
-    FieldSpan span = spans[row * num_fields + spec.field];
-    std::string_view text = FieldText(buffer, span, quote, scratch);
-    if constexpr (kType == DataType::kInt64 || kType == DataType::kFloat64) {
-      if (number_first && *first_float < 0) {
-        if constexpr (kType == DataType::kInt64) {
-          int64_t value;
-          if (detail::ParsePlainInt64(text, &value)) {
-            builder->AppendInt(value);
-            continue;
-          }
-        } else {
-          double value;
-          if (detail::ParsePlainDecimal(text, &value)) {
-            builder->AppendFloat(value);
-            continue;
-          }
+  const bool number_first =
+      kType == DataType::kInt64 ? !nulls.has_int_token() : !nulls.has_plain_decimal_token();
+  int64_t widen = *first_float;
+  const int64_t n = row_end - row_begin;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t row = row_begin + i;
+    const FieldSpan span = spans[row * num_fields + spec.field];
+    const std::string_view text = FieldText(buffer, span, quote, scratch);
+    valid[i] = 1;
+    if (number_first && widen < 0) {
+      // The short-number readers load the 16 bytes before the field's end: in the buffer from
+      // offset 16 on (not so for an unescaped copy in scratch).
+      const bool short_ok = span.begin + span.length() >= 16 && !span.escaped();
+      if constexpr (kType == DataType::kInt64) {
+        if (short_ok ? detail::ParseShortInt64(text, &values[i])
+                     : detail::ParsePlainInt64(text, &values[i])) {
+          continue;
+        }
+      } else {
+        if (short_ok ? detail::ParseShortDecimal(text, &values[i])
+                     : detail::ParsePlainDecimal(text, &values[i])) {
+          continue;
         }
       }
     }
-    if (*first_float >= 0 || nulls.IsNull(text)) {
+    values[i] = 0;
+    if (widen < 0 && !nulls.IsNull(text)) {
+      bool ok;
+      if constexpr (kType == DataType::kInt64) {
+        ok = ParseInt64(text, &values[i]);
+        if (double ignored; !ok && spec.may_widen && ParseFloat64(text, &ignored)) {
+          widen = row;  // the rest of the column stays null until it is converted again
+          ok = true;
+          values[i] = 0;
+          valid[i] = 0;
+          any_null = true;
+        }
+      } else {
+        ok = ParseFloat64(text, &values[i]);
+      }
+      if (ok) continue;
+      problems->push_back(
+          {row, span.begin, spec.field + 1, CannotRead(text, spec.type, spec.type_hint)});
+    }
+    valid[i] = 0;
+    any_null = true;
+  }
+  *first_float = widen;
+  if constexpr (kType == DataType::kInt64) {
+    builder->AppendInts(values, n, any_null ? valid : nullptr);
+  } else {
+    builder->AppendFloats(values, n, any_null ? valid : nullptr);
+  }
+}
+
+// The same for a string column. The values are copied from the buffer, which has
+// ColumnBuilder::kStringPadding readable bytes past its end; a value with doubled quotes goes to
+// `escaped` first, with the same padding.
+void ConvertStrings(const char* buffer, const FieldSpan* spans, int num_fields, int64_t row_begin,
+                    int64_t row_end, const ConvertSpec& spec, const NullMatcher& nulls, char quote,
+                    bool validate_utf8, ColumnBuilder* builder, std::vector<ValueProblem>* problems,
+                    std::string* scratch, std::string* escaped) {
+  std::string_view values[kRowsPerBlock];
+  uint8_t valid[kRowsPerBlock];
+  bool any_null = false;
+  std::vector<std::pair<int64_t, size_t>> escaped_rows;  // (i, offset in *escaped)
+  escaped->clear();
+  const int64_t n = row_end - row_begin;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t row = row_begin + i;
+    const FieldSpan span = spans[row * num_fields + spec.field];
+    const std::string_view text = FieldText(buffer, span, quote, scratch);
+    values[i] = text;
+    valid[i] = 1;
+    size_t bad_utf8 = 0;
+    if (nulls.IsNull(text)) {
+      valid[i] = 0;
+      any_null = true;
+    } else if (validate_utf8 && !IsValidUtf8(text, &bad_utf8)) {
+      problems->push_back(
+          {row, span.begin + bad_utf8, spec.field + 1,
+           fmt::format("invalid UTF-8 (byte 0x{:02x} at byte {} of the field); re-encode the "
+                       "file as UTF-8",
+                       static_cast<unsigned char>(text[bad_utf8]), bad_utf8 + 1)});
+      valid[i] = 0;
+      any_null = true;
+    } else if (span.escaped()) {
+      escaped_rows.emplace_back(i, escaped->size());
+      escaped->append(text);
+    }
+  }
+  if (!escaped_rows.empty()) {
+    escaped->append(ColumnBuilder::kStringPadding, '\0');
+    for (const auto& [i, offset] : escaped_rows) {
+      values[i] = std::string_view(escaped->data() + offset, values[i].size());
+    }
+  }
+  builder->AppendPaddedStrings(values, n, any_null ? valid : nullptr);
+}
+
+// Converts field spec.field of rows [row_begin, row_end) of a bool or date column into
+// `builder`, value by value.
+template <DataType kType>
+void ConvertRange(const char* buffer, const FieldSpan* spans, int num_fields, int64_t row_begin,
+                  int64_t row_end, const ConvertSpec& spec, const NullMatcher& nulls, char quote,
+                  ColumnBuilder* builder, std::vector<ValueProblem>* problems,
+                  std::string* scratch) {
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    FieldSpan span = spans[row * num_fields + spec.field];
+    std::string_view text = FieldText(buffer, span, quote, scratch);
+    if (nulls.IsNull(text)) {
       builder->AppendNull();
       continue;
     }
     bool ok;
-    size_t bad_utf8 = 0;
-    if constexpr (kType == DataType::kInt64) {
-      int64_t value;
-      ok = ParseInt64(text, &value);
-      if (ok) {
-        builder->AppendInt(value);
-      } else if (double ignored; spec.may_widen && ParseFloat64(text, &ignored)) {
-        *first_float = row;
-        builder->AppendNull();
-        continue;
-      }
-    } else if constexpr (kType == DataType::kFloat64) {
-      double value;
-      ok = ParseFloat64(text, &value);
-      if (ok) builder->AppendFloat(value);
-    } else if constexpr (kType == DataType::kBool) {
+    if constexpr (kType == DataType::kBool) {
       bool value;
       ok = ParseBool(text, &value);
       if (ok) builder->AppendBool(value);
-    } else if constexpr (kType == DataType::kDate) {
+    } else {
       Date value;
       ok = ParseDate(text, &value);
       if (ok) builder->AppendDate(value);
-    } else {
-      ok = !validate_utf8 || IsValidUtf8(text, &bad_utf8);
-      if (ok) builder->AppendString(text);
     }
     if (!ok) {
       builder->AppendNull();
-      problems->push_back(MakeProblem(row, span, text, spec, bad_utf8));
+      problems->push_back(
+          {row, span.begin, spec.field + 1, CannotRead(text, spec.type, spec.type_hint)});
     }
   }
 }
@@ -242,35 +308,36 @@ void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
   }
   first_float->assign(columns, -1);
   std::string scratch;
-  // Column by column within blocks of rows small enough that their spans and bytes stay in
-  // cache: each column gets a tight loop for its one type instead of a switch per field.
-  constexpr int64_t kRowsPerBlock = 1024;
+  std::string escaped;
+  // Column by column within blocks of rows: each column gets a tight loop for its one type
+  // instead of a switch per field.
   for (int64_t block = 0; block < n; block += kRowsPerBlock) {
     const int64_t block_end = std::min(n, block + kRowsPerBlock);
     for (size_t column = 0; column < columns; ++column) {
       const ConvertSpec& spec = specs[column];
-      ColumnBuilder& builder = builders[column];
-      int64_t& widen = (*first_float)[column];
-      auto run = [&](auto type_tag) {
-        ConvertRange<decltype(type_tag)::value>(buffer, spans, num_fields, block, block_end, spec,
-                                                nulls, quote, validate_utf8, &builder, problems,
-                                                &widen, &scratch);
-      };
+      ColumnBuilder* builder = &builders[column];
       switch (spec.type) {
         case DataType::kInt64:
-          run(std::integral_constant<DataType, DataType::kInt64>());
+          ConvertNumbers<DataType::kInt64>(buffer, spans, num_fields, block, block_end, spec, nulls,
+                                           quote, builder, problems, &(*first_float)[column],
+                                           &scratch);
           break;
         case DataType::kFloat64:
-          run(std::integral_constant<DataType, DataType::kFloat64>());
+          ConvertNumbers<DataType::kFloat64>(buffer, spans, num_fields, block, block_end, spec,
+                                             nulls, quote, builder, problems,
+                                             &(*first_float)[column], &scratch);
           break;
         case DataType::kBool:
-          run(std::integral_constant<DataType, DataType::kBool>());
+          ConvertRange<DataType::kBool>(buffer, spans, num_fields, block, block_end, spec, nulls,
+                                        quote, builder, problems, &scratch);
           break;
         case DataType::kDate:
-          run(std::integral_constant<DataType, DataType::kDate>());
+          ConvertRange<DataType::kDate>(buffer, spans, num_fields, block, block_end, spec, nulls,
+                                        quote, builder, problems, &scratch);
           break;
         case DataType::kString:
-          run(std::integral_constant<DataType, DataType::kString>());
+          ConvertStrings(buffer, spans, num_fields, block, block_end, spec, nulls, quote,
+                         validate_utf8, builder, problems, &scratch, &escaped);
           break;
       }
     }

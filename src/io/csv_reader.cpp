@@ -97,12 +97,17 @@ struct CsvReader::Impl {
   std::vector<bool> inferred;
   bool types_known = false;
 
-  std::vector<char, detail::UninitializedAllocator<char>> buffer;  // huge pages, not zeroed
+  // The block being parsed: data[0, fill), at most `capacity` bytes, followed by at least
+  // ColumnBuilder::kStringPadding readable bytes. It lies in the mapped file when the file
+  // could be mapped (no copy), else in `buffer` (huge pages, not zeroed; its padding zeroed).
+  const char* data = nullptr;
+  std::string_view mapped;
+  std::vector<char, detail::UninitializedAllocator<char>> buffer;
   size_t capacity = 0;
   size_t fill = 0;
   bool eof = false;
-  int64_t lines_before_buffer = 0;  // '\n' bytes before buffer[0]
-  int64_t consumed_bytes = 0;       // bytes of the file before buffer[0]
+  int64_t lines_before_buffer = 0;  // '\n' bytes before data[0]
+  int64_t consumed_bytes = 0;       // bytes of the file before data[0]
 
   CsvReadReport report;
   std::unique_ptr<AtomicOutput> reject;
@@ -117,7 +122,13 @@ struct CsvReader::Impl {
     if (options.block_bytes < 4096) options.block_bytes = 4096;
     options.block_bytes = std::min(options.block_bytes, kMaxBufferBytes / 2);
     capacity = options.block_bytes;
-    buffer.resize(capacity);
+    static_assert(ReadableFile::kMapPadding >= ColumnBuilder::kStringPadding);
+    if (options.memory_map) mapped = file->Map();
+    if (mapped.empty()) {
+      buffer.resize(capacity + ColumnBuilder::kStringPadding);
+      std::memset(buffer.data() + capacity, 0, ColumnBuilder::kStringPadding);
+    }
+    data = mapped.empty() ? buffer.data() : mapped.data();
     if (!options.progress_label.empty()) {
       int64_t size = file->Size();
       progress = std::make_unique<Progress>(options.progress_label,
@@ -133,8 +144,15 @@ struct CsvReader::Impl {
     }
   }
 
-  // Reads until the buffer is full or the file ends.
+  // Reads until the block is full or the file ends.
   void Fill() {
+    if (!mapped.empty()) {
+      const size_t rest = mapped.size() - static_cast<size_t>(consumed_bytes);
+      fill = std::min(capacity, rest);
+      eof = fill == rest;
+      report.bytes = consumed_bytes + static_cast<int64_t>(fill);
+      return;
+    }
     while (fill < capacity && !eof) {
       size_t got = file->Read(buffer.data() + fill, capacity - fill);
       if (got == 0) eof = true;
@@ -150,19 +168,30 @@ struct CsvReader::Impl {
                       name, kMaxBufferBytes >> 20, lines_before_buffer + 1));
     }
     size_t bigger = std::min(capacity * 2, kMaxBufferBytes);
-    decltype(buffer) grown(bigger);
+    if (!mapped.empty()) {
+      capacity = bigger;
+      return;
+    }
+    decltype(buffer) grown(bigger + ColumnBuilder::kStringPadding);
     std::memcpy(grown.data(), buffer.data(), fill);
+    std::memset(grown.data() + bigger, 0, ColumnBuilder::kStringPadding);
     buffer = std::move(grown);
+    data = buffer.data();
     capacity = bigger;
   }
 
-  // Drops buffer[0, consumed), which holds `newlines` line feeds (counted here when -1), and
+  // Drops data[0, consumed), which holds `newlines` line feeds (counted here when -1), and
   // keeps the rest for the next block.
   void Consume(size_t consumed, int64_t newlines = -1) {
     consumed_bytes += static_cast<int64_t>(consumed);
-    if (newlines < 0) newlines = csv::CountByte(buffer.data(), consumed, '\n');
+    if (newlines < 0) newlines = csv::CountByte(data, consumed, '\n');
     lines_before_buffer += newlines;
-    std::memmove(buffer.data(), buffer.data() + consumed, fill - consumed);
+    if (!mapped.empty()) {
+      data += consumed;
+      file->ReleaseMappedBefore(static_cast<uint64_t>(consumed_bytes));
+    } else {
+      std::memmove(buffer.data(), buffer.data() + consumed, fill - consumed);
+    }
     fill -= consumed;
     if (progress) progress->Add(consumed);
   }
@@ -170,11 +199,11 @@ struct CsvReader::Impl {
   void ReadHeader() {
     Fill();
     size_t skip = 0;
-    if (fill >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0) skip = 3;
+    if (fill >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) skip = 3;
     TokenizedRows header_row;
     while (true) {
       header_row.Clear();
-      csv::Tokenize(buffer.data(), fill, skip, fill, eof, -1, dialect, &header_row);
+      csv::Tokenize(data, fill, skip, fill, eof, -1, dialect, &header_row);
       if (!header_row.incomplete) break;
       if (eof) break;
       Grow();
@@ -193,8 +222,7 @@ struct CsvReader::Impl {
     std::string scratch;
     int fields = static_cast<int>(header_row.fields.size());
     for (int field = 0; field < fields; ++field) {
-      std::string text(
-          csv::FieldText(buffer.data(), header_row.fields[field], dialect.quote, &scratch));
+      std::string text(csv::FieldText(data, header_row.fields[field], dialect.quote, &scratch));
       size_t bad = 0;
       if (!IsValidUtf8(text, &bad)) {
         throw InvalidInput(fmt::format("'{}': line 1: field {} of the header is not valid UTF-8",
@@ -247,7 +275,6 @@ struct CsvReader::Impl {
   DataIssue Locate(const BlockProblem& problem) const {
     DataIssue issue;
     issue.file = name;
-    const char* data = buffer.data();
     issue.line = lines_before_buffer + std::count(data, data + problem.at, '\n') + 1;
     const void* line_start = nullptr;
     for (uint64_t i = problem.at; i > 0; --i) {
@@ -288,7 +315,6 @@ struct CsvReader::Impl {
   // Where each segment of buffer[0, fill) starts, predicted from the parity of the quotes before
   // it (a row start: the first line break after the nominal split outside quotes).
   std::vector<uint64_t> PredictSegmentStarts() const {
-    const char* data = buffer.data();
     // Segments of a few hundred kB: a segment's bytes and field spans stay in cache between
     // tokenizing and converting it, and there are enough of them to keep every thread busy.
     const size_t min_segment = std::max<size_t>(64, options.min_segment_bytes);
@@ -342,7 +368,6 @@ struct CsvReader::Impl {
   // the sink); *consumed is where the next block starts.
   std::vector<Segment> ParseBlock(const std::vector<csv::ConvertSpec>* specs, size_t* consumed,
                                   Sink* sink) {
-    const char* data = buffer.data();
     std::vector<uint64_t> starts = PredictSegmentStarts();
     const size_t count = starts.size() - 1;
     std::vector<Segment> segments(count);
@@ -457,16 +482,14 @@ struct CsvReader::Impl {
   bool GuessTypes(std::vector<uint8_t>* to_check) {
     constexpr size_t kGuessBytes = 1 << 20;
     TokenizedRows prefix;
-    csv::Tokenize(buffer.data(), fill, 0, std::min(fill, kGuessBytes), eof, num_fields, dialect,
-                  &prefix);
+    csv::Tokenize(data, fill, 0, std::min(fill, kGuessBytes), eof, num_fields, dialect, &prefix);
     const bool exact =
         prefix.rows() >= InferenceRows() || (prefix.end == fill && !prefix.incomplete);
     to_check->assign(out_names.size(), 0);
     for (size_t column = 0; column < out_names.size(); ++column) {
       if (!inferred[column]) continue;
-      csv::TypeEvidence evidence =
-          csv::InferFieldType(buffer.data(), prefix, num_fields, selected[column], nulls,
-                              dialect.quote, InferenceRows());
+      csv::TypeEvidence evidence = csv::InferFieldType(data, prefix, num_fields, selected[column],
+                                                       nulls, dialect.quote, InferenceRows());
       types[column] = evidence.Decide();
       if (exact) continue;
       if (!evidence.any_value) return false;
@@ -545,7 +568,6 @@ struct CsvReader::Impl {
     }
     types_known = true;
 
-    const char* data = buffer.data();
     const size_t columns = out_names.size();
     // Convert again, as float64, any inferred int64 column that met a float value.
     std::vector<size_t> widen;
@@ -575,7 +597,7 @@ struct CsvReader::Impl {
       });
       for (size_t w = 0; w < widen.size(); ++w) {
         ColumnBuilder& builder = sink->columns[widen[w]];
-        builder.SplitOff(block_start);
+        builder.Truncate(block_start);
         builder.WidenToFloat64();
         for (size_t k = 0; k < parts.size(); ++k) builder.AppendColumn(converted[k][w]);
       }
@@ -625,7 +647,7 @@ struct CsvReader::Impl {
     const int64_t rows = sink->rows() - block_start;
     if (options.max_rows >= 0 && report.rows + rows >= options.max_rows) {
       const int64_t cut = block_start + (options.max_rows - report.rows);
-      for (auto& builder : sink->columns) builder.SplitOff(cut);
+      for (auto& builder : sink->columns) builder.Truncate(cut);
       report.rows = options.max_rows;
       Finish();
       return true;
@@ -642,8 +664,8 @@ struct CsvReader::Impl {
       int64_t budget = InferenceRows();
       for (const auto& part : parts) {
         if (budget <= 0) break;
-        evidence.Merge(csv::InferFieldType(buffer.data(), part.rows, num_fields, selected[column],
-                                           nulls, dialect.quote, budget));
+        evidence.Merge(csv::InferFieldType(data, part.rows, num_fields, selected[column], nulls,
+                                           dialect.quote, budget));
         budget -= part.rows.rows();
       }
       types[column] = evidence.Decide();
@@ -660,7 +682,6 @@ struct CsvReader::Impl {
                          "--bad-rows reject also writes them to a file)");
     }
     // Locate all problems with one sweep over the block.
-    const char* data = buffer.data();
     uint64_t scanned = 0;
     int64_t line = lines_before_buffer + 1;
     uint64_t line_start = 0;

@@ -464,6 +464,63 @@ TEST(CsvReaderTest, OneThreadAndManyThreadsAgree) {
   EXPECT_EQ(FormatCsv(one), FormatCsv(many));
 }
 
+// A mapped file, the same file read into a buffer, and the text in memory give the same table
+// and the same report: blocks of every size, a row longer than a block, a file that ends on a
+// page boundary without a line break, bad rows located by line, and ReadBatch's blocks.
+TEST(CsvReaderTest, MappedReadAndStringAgree) {
+  std::mt19937_64 rng(29);
+  std::string text = "id,x,s\n";
+  for (int i = 0; i < 30000; ++i) {
+    text += std::to_string(i) + "," + std::to_string(rng() % 100000) + "." +
+            std::to_string(rng() % 1000) + ",";
+    if (i == 777) {
+      text += "\"" + std::string(9000, 'y') + "\"\n";  // longer than the small blocks
+    } else if (i % 4099 == 3) {
+      text += "\"a \"\"quoted\"\", value\"\n";
+    } else if (i % 9001 == 5) {
+      text += "too,many\n";  // a bad row
+    } else {
+      text += "s" + std::to_string(rng() % 1000) + "\n";
+    }
+  }
+  // Fill up to a page boundary, the last row without a line break.
+  text += "30000,1.5,";
+  text += std::string(4096 - (text.size() % 4096), 'z');
+  ASSERT_EQ(text.size() % 4096, 0u);
+  testing::TempDir dir;
+  const std::string path = dir.File("t.csv");
+  testing::WriteText(path, text);
+  for (int threads : {1, 0}) {
+    SetThreadCount(threads);
+    for (size_t block : {size_t{4096}, size_t{64} << 10, size_t{32} << 20}) {
+      CsvReadOptions options;
+      options.block_bytes = block;
+      options.min_segment_bytes = 2000;
+      options.bad_rows = BadRowPolicy::kSkip;
+      CsvReadReport from_string, mapped, read;
+      const std::string expected = FormatCsv(ReadCsvString(text, path, options, &from_string));
+      EXPECT_EQ(FormatCsv(ReadCsv(path, options, &mapped)), expected) << block;
+      options.memory_map = false;
+      EXPECT_EQ(FormatCsv(ReadCsv(path, options, &read)), expected) << block;
+      for (const CsvReadReport* report : {&mapped, &read}) {
+        EXPECT_EQ(report->bytes, static_cast<int64_t>(text.size()));
+        EXPECT_EQ(report->rows, 30001 - 4);
+        EXPECT_EQ(report->bad_rows, 4);
+        ASSERT_EQ(report->issues.size(), from_string.issues.size());
+        for (size_t k = 0; k < report->issues.size(); ++k) {
+          EXPECT_EQ(report->issues[k].ToString(), from_string.issues[k].ToString());
+        }
+      }
+      options.memory_map = true;
+      CsvReader reader(path, options);
+      int64_t rows = 0;
+      while (auto batch = reader.ReadBatch()) rows += batch->num_rows();
+      EXPECT_EQ(rows, 30001 - 4);
+    }
+  }
+  SetThreadCount(0);
+}
+
 TEST(CsvReaderTest, BatchesStreamWithBoundedBlocks) {
   std::string text = "a,b\n";
   for (int i = 0; i < 50000; ++i) text += std::to_string(i) + ",x" + std::to_string(i) + "\n";

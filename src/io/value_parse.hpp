@@ -6,6 +6,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <hitscope/table.hpp>
 
 namespace hitscope {
@@ -101,6 +105,105 @@ namespace detail {
 inline bool ParseInt64(std::string_view text, int64_t* out) {
   return detail::ParsePlainInt64(text, out) || detail::ParseInt64Slow(text, out);
 }
+
+namespace detail {
+
+// A plain number of at most 16 digits, read without a branch per digit: what ReadShortNumber
+// found.
+struct ShortNumber {
+  uint64_t digits;  // the digits as one integer, the point left out
+  int decimals;     // digits after the point
+  bool negative;
+};
+
+#if defined(__SSE2__)
+// Sixteen 0xff bytes, then sixteen zeros: the 16 bytes from kLeadBytes + 16 - k have their
+// first k bytes set.
+alignas(32) inline constexpr unsigned char kLeadBytes[32] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+inline __m128i LeadMask(size_t k) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLeadBytes + 16 - k));
+}
+#endif
+
+// Reads [begin, end) when it is an optional '-' and 1 to 16 digits with, if `point`, at most one
+// '.' among them (and at least one digit). The 16 bytes before `end` are loaded at once, so they
+// must be readable (a CSV field at buffer offset 16 or later). False leaves *out undefined and
+// defers to the other parsers. The digits are converted with SSE2 multiply-adds: no branch
+// depends on the number's length or the point's place, which a CSV column varies row by row.
+[[gnu::always_inline]] inline bool ReadShortNumber(const char* begin, const char* end, bool point,
+                                                   ShortNumber* out) {
+#if defined(__SSE2__)
+  const bool negative = begin < end && *begin == '-';
+  const size_t n = static_cast<size_t>(end - begin) - (negative ? 1 : 0);
+  if (n - 1 >= 16) return false;  // 0 or more than 16 bytes
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16));
+  const __m128i lead = LeadMask(16 - n);  // the bytes before the number's
+  __m128i digits = _mm_andnot_si128(lead, _mm_sub_epi8(bytes, _mm_set1_epi8('0')));
+  const __m128i zero = _mm_setzero_si128();
+  // Bytes other than a digit: above 9 once '0' is taken away (a point becomes 0xfe).
+  const unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(
+                              _mm_cmpeq_epi8(_mm_subs_epu8(digits, _mm_set1_epi8(9)), zero))) &
+                          0xffffu;
+  int decimals = 0;
+  if (others != 0) {
+    const unsigned points =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('.')))) &
+        (0xffffu << (16 - n)) & 0xffffu;
+    // One point, no other non-digit, and a digit besides it.
+    if (!point || others != points || (points & (points - 1)) != 0 || n < 2) return false;
+    const int at = __builtin_ctz(points);
+    decimals = 15 - at;
+    // The digits before the point move one byte on, over it; a zero comes in at the front.
+    const __m128i through_point = LeadMask(static_cast<size_t>(at) + 1);
+    digits = _mm_or_si128(_mm_and_si128(through_point, _mm_slli_si128(digits, 1)),
+                          _mm_andnot_si128(through_point, digits));
+  }
+  // Sixteen digits, most significant first: pairs, then fours, then eights.
+  const __m128i pairs_low =
+      _mm_madd_epi16(_mm_unpacklo_epi8(digits, zero), _mm_set1_epi32(0x1000a));
+  const __m128i pairs_high =
+      _mm_madd_epi16(_mm_unpackhi_epi8(digits, zero), _mm_set1_epi32(0x1000a));
+  __m128i fours = _mm_madd_epi16(_mm_packs_epi32(pairs_low, pairs_high), _mm_set1_epi32(0x10064));
+  fours = _mm_packs_epi32(fours, fours);
+  const __m128i eights = _mm_madd_epi16(fours, _mm_set1_epi32(0x12710));
+  const uint64_t high = static_cast<uint32_t>(_mm_cvtsi128_si32(eights));
+  const uint64_t low = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(eights, 4)));
+  out->digits = high * 100000000u + low;
+  out->decimals = decimals;
+  out->negative = negative;
+  return true;
+#else
+  (void)begin, (void)end, (void)point, (void)out;
+  return false;
+#endif
+}
+
+// ParsePlainDecimal for a text whose 16 bytes before its end are readable.
+[[gnu::always_inline]] inline bool ParseShortDecimal(std::string_view text, double* out) {
+  ShortNumber number;
+  if (!ReadShortNumber(text.data(), text.data() + text.size(), true, &number)) {
+    return ParsePlainDecimal(text, out);
+  }
+  if (number.digits > (uint64_t{1} << 53)) return ParsePlainDecimal(text, out);
+  const double value = static_cast<double>(number.digits) / kPowersOfTen[number.decimals];
+  *out = number.negative ? -value : value;
+  return true;
+}
+
+// ParsePlainInt64 for a text whose 16 bytes before its end are readable.
+[[gnu::always_inline]] inline bool ParseShortInt64(std::string_view text, int64_t* out) {
+  ShortNumber number;
+  if (!ReadShortNumber(text.data(), text.data() + text.size(), false, &number)) {
+    return ParsePlainInt64(text, out);
+  }
+  const auto value = static_cast<int64_t>(number.digits);
+  *out = number.negative ? -value : value;
+  return true;
+}
+
+}  // namespace detail
 
 // True when every byte of `text` is ASCII (below 0x80).
 inline bool IsAscii(std::string_view text) {

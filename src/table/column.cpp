@@ -251,6 +251,81 @@ void ColumnBuilder::StartValidity() {
   column_.validity_.assign(column_.size_, 1);
 }
 
+void ColumnBuilder::AddValidity(int64_t n, const uint8_t* valid) {
+  int64_t nulls = 0;
+  if (valid != nullptr) {
+    for (int64_t row = 0; row < n; ++row) nulls += valid[row];
+    nulls = n - nulls;
+  }
+  // An empty mask means no nulls so far (StartValidity leaves it empty before the first row).
+  if (nulls > 0) {
+    if (column_.validity_.empty()) StartValidity();
+    column_.validity_.insert(column_.validity_.end(), valid, valid + n);
+  } else if (!column_.validity_.empty()) {
+    column_.validity_.insert(column_.validity_.end(), static_cast<size_t>(n), 1);
+  }
+  column_.null_count_ += nulls;
+  column_.size_ += n;
+}
+
+void ColumnBuilder::AppendInts(const int64_t* values, int64_t n, const uint8_t* valid) {
+  auto& ints = column_.ints_;
+  const size_t first = ints.size();
+  ints.insert(ints.end(), values, values + n);
+  if (valid != nullptr) {
+    for (int64_t row = 0; row < n; ++row) {
+      if (valid[row] == 0) ints[first + static_cast<size_t>(row)] = 0;  // as AppendNull
+    }
+  }
+  AddValidity(n, valid);
+}
+
+void ColumnBuilder::AppendFloats(const double* values, int64_t n, const uint8_t* valid) {
+  auto& floats = column_.floats_;
+  const size_t first = floats.size();
+  floats.insert(floats.end(), values, values + n);
+  if (valid != nullptr) {
+    for (int64_t row = 0; row < n; ++row) {
+      if (valid[row] == 0) {
+        floats[first + static_cast<size_t>(row)] = std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+  }
+  AddValidity(n, valid);
+}
+
+void ColumnBuilder::AppendPaddedStrings(const std::string_view* values, int64_t n,
+                                        const uint8_t* valid) {
+  auto& chars = column_.chars_;
+  auto& offsets = column_.offsets_;
+  size_t bytes = 0;
+  for (int64_t row = 0; row < n; ++row) {
+    bytes += valid == nullptr || valid[row] != 0 ? values[row].size() : 0;
+  }
+  const size_t base = chars.size();
+  // Room for the last copy's overrun (the allocator leaves new bytes unwritten).
+  chars.resize(base + bytes + kStringPadding);
+  char* out = chars.data() + base;
+  const size_t first = offsets.size();
+  offsets.resize(first + static_cast<size_t>(n));
+  uint64_t* ends = offsets.data() + first;
+  size_t at = 0;
+  for (int64_t row = 0; row < n; ++row) {
+    if (valid == nullptr || valid[row] != 0) {
+      const std::string_view value = values[row];
+      // Whole 16-byte pieces, the last one past the value's end: no call and no branch on
+      // the length of a short value.
+      for (size_t done = 0; done < value.size(); done += kStringPadding) {
+        std::memcpy(out + at + done, value.data() + done, kStringPadding);
+      }
+      at += value.size();
+    }
+    ends[row] = base + at;
+  }
+  chars.resize(base + bytes);
+  AddValidity(n, valid);
+}
+
 void ColumnBuilder::AppendNull() {
   if (column_.validity_.empty()) StartValidity();
   column_.validity_.push_back(0);
@@ -373,34 +448,43 @@ void ColumnBuilder::WidenToFloat64() {
 
 Column ColumnBuilder::SplitOff(int64_t from) {
   Column tail = column_.Slice(from, column_.size_ - from);
-  const auto rows = static_cast<size_t>(from);
-  column_.size_ = from;
-  column_.null_count_ -= tail.null_count_;
+  Truncate(from);
+  return tail;
+}
+
+void ColumnBuilder::Truncate(int64_t rows) {
+  if (rows >= column_.size_) return;
+  const auto kept = static_cast<size_t>(rows);
+  if (!column_.validity_.empty()) {
+    for (size_t row = kept; row < column_.validity_.size(); ++row) {
+      column_.null_count_ -= column_.validity_[row] == 0 ? 1 : 0;
+    }
+  }
+  column_.size_ = rows;
   if (column_.null_count_ == 0) {
     column_.validity_.clear();
   } else {
-    column_.validity_.resize(rows);
+    column_.validity_.resize(kept);
   }
   switch (column_.type_) {
     case DataType::kInt64:
-      column_.ints_.resize(rows);
+      column_.ints_.resize(kept);
       break;
     case DataType::kFloat64:
-      column_.floats_.resize(rows);
+      column_.floats_.resize(kept);
       break;
     case DataType::kBool:
-      column_.bytes_.resize(rows);
+      column_.bytes_.resize(kept);
       break;
     case DataType::kDate:
-      column_.bytes_.resize(rows);
-      column_.days_.resize(rows);
+      column_.bytes_.resize(kept);
+      column_.days_.resize(kept);
       break;
     case DataType::kString:
-      column_.chars_.resize(column_.offsets_[rows]);
-      column_.offsets_.resize(rows + 1);
+      column_.chars_.resize(column_.offsets_[kept]);
+      column_.offsets_.resize(kept + 1);
       break;
   }
-  return tail;
 }
 
 Column ColumnBuilder::Finish() {

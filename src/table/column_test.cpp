@@ -138,6 +138,90 @@ TEST(ColumnTest, SplitOffHandsBackTheTailAndKeepsTheHead) {
   EXPECT_EQ(ints_head.ints()[1], 7);
 }
 
+TEST(ColumnTest, BulkAppendsEqualValueByValueAppends) {
+  // Each bulk form against the same values appended one by one, after rows with and without
+  // nulls, with and without a mask.
+  for (const bool earlier_null : {false, true}) {
+    ColumnBuilder ints(DataType::kInt64), ints_one(DataType::kInt64);
+    ColumnBuilder floats(DataType::kFloat64), floats_one(DataType::kFloat64);
+    ColumnBuilder strings(DataType::kString), strings_one(DataType::kString);
+    if (earlier_null) {
+      for (auto* builder : {&ints, &ints_one, &floats, &floats_one, &strings, &strings_one}) {
+        builder->AppendNull();
+      }
+    }
+    const int64_t int_values[] = {5, -3, 12, 0, 99};
+    const double float_values[] = {0.5, -1.25, 3.0, 1e300, -0.0};
+    // Long and short values, copied in 16-byte pieces; the padding lives past each one.
+    const std::string text = std::string(40, 'x') + "0123456789abcdefghij" + std::string(16, ' ');
+    const std::string_view string_values[] = {
+        std::string_view(text).substr(0, 40), std::string_view(text).substr(40, 3), "",
+        std::string_view(text).substr(43, 17), std::string_view(text).substr(40, 16)};
+    const uint8_t valid[] = {1, 0, 1, 1, 0};
+    ints.AppendInts(int_values, 2);
+    ints.AppendInts(int_values, 5, valid);
+    floats.AppendFloats(float_values, 2);
+    floats.AppendFloats(float_values, 5, valid);
+    strings.AppendPaddedStrings(string_values, 2);
+    strings.AppendPaddedStrings(string_values, 5, valid);
+    for (int row = 0; row < 7; ++row) {
+      const int k = row < 2 ? row : row - 2;
+      if (row >= 2 && valid[k] == 0) {
+        for (auto* builder : {&ints_one, &floats_one, &strings_one}) builder->AppendNull();
+        continue;
+      }
+      ints_one.AppendInt(int_values[k]);
+      floats_one.AppendFloat(float_values[k]);
+      strings_one.AppendString(string_values[k]);
+    }
+    const auto same = [](const Column& a, const Column& b) {
+      ASSERT_EQ(a.size(), b.size());
+      ASSERT_EQ(a.null_count(), b.null_count());
+      ASSERT_EQ(a.validity().size(), b.validity().size());
+      for (int64_t row = 0; row < a.size(); ++row) {
+        ASSERT_EQ(a.IsNull(row), b.IsNull(row)) << row;
+        ASSERT_EQ(a.ToString(row), b.ToString(row)) << row;
+      }
+    };
+    const Column ints_column = ints.Finish(), floats_column = floats.Finish(),
+                 strings_column = strings.Finish();
+    same(ints_column, ints_one.Finish());
+    same(floats_column, floats_one.Finish());
+    same(strings_column, strings_one.Finish());
+    EXPECT_EQ(ints_column.ints()[earlier_null ? 4 : 3], 0) << "a null int64 holds 0";
+    EXPECT_TRUE(std::isnan(floats_column.floats()[earlier_null ? 4 : 3]));
+    EXPECT_EQ(strings_column.string_bytes(), 43 + 40 + 17u);
+    EXPECT_EQ(strings_column.StringAt(earlier_null ? 6 : 5), std::string_view(text).substr(43, 17));
+  }
+}
+
+TEST(ColumnTest, TruncateDropsTheTailAndItsNulls) {
+  ColumnBuilder strings(DataType::kString);
+  strings.AppendString("ab");
+  strings.AppendNull();
+  strings.AppendString("cde");
+  strings.Truncate(3);  // nothing to drop
+  strings.Truncate(1);
+  strings.AppendString("g");
+  Column head = strings.Finish();
+  ASSERT_EQ(head.size(), 2);
+  EXPECT_FALSE(head.has_nulls());
+  EXPECT_TRUE(head.validity().empty());
+  EXPECT_EQ(head.StringAt(1), "g");
+  EXPECT_EQ(head.string_bytes(), 3u);
+
+  ColumnBuilder floats(DataType::kFloat64);
+  floats.AppendNull();
+  floats.AppendFloat(1.5);
+  floats.AppendNull();
+  floats.Truncate(2);
+  Column kept = floats.Finish();
+  EXPECT_EQ(kept.size(), 2);
+  EXPECT_EQ(kept.null_count(), 1);
+  EXPECT_TRUE(kept.IsNull(0));
+  EXPECT_EQ(kept.floats()[1], 1.5);
+}
+
 TEST(LargeAllocatorTest, LargeBlocksStartOnAHugePageAndKeepTheirValues) {
   constexpr uintptr_t kHuge = uintptr_t{2} << 20;
   detail::LargeVector<double> big(400000);  // 3.2 MB
