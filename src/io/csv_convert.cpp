@@ -284,27 +284,37 @@ void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
   const int64_t n = rows.rows();
   const size_t columns = specs.size();
   const FieldSpan* spans = rows.fields.data();
+  std::vector<ColumnBuilder> builders;
+  builders.reserve(columns);
+  for (size_t column = 0; column < columns; ++column) {
+    // Exact text sizes, so that string columns never grow (and copy) while converting.
+    size_t text_bytes = 0;
+    if (specs[column].type == DataType::kString) {
+      const int field = specs[column].field;
+      for (int64_t row = 0; row < n; ++row) text_bytes += spans[row * num_fields + field].length();
+    }
+    builders.emplace_back(specs[column].type);
+    builders.back().Reserve(n, text_bytes);
+  }
+  AppendRows(buffer, rows, num_fields, specs, nulls, quote, validate_utf8, &builders, problems,
+             first_float);
+  out->clear();
+  for (auto& builder : builders) out->push_back(builder.Finish());
+}
+
+void AppendRows(const char* buffer, const TokenizedRows& rows, int num_fields,
+                const std::vector<ConvertSpec>& specs, const NullMatcher& nulls, char quote,
+                bool validate_utf8, std::vector<ColumnBuilder>* builders,
+                std::vector<ValueProblem>* problems, std::vector<int64_t>* first_float) {
+  const int64_t n = rows.rows();
+  const size_t columns = specs.size();
+  const FieldSpan* spans = rows.fields.data();
   // Text that is all ASCII (as a catalogue's almost always is) is valid UTF-8 field by field:
   // one pass over the rows' bytes replaces a check of every text value.
   if (validate_utf8 && n > 0 &&
       IsAscii(std::string_view(buffer + rows.row_begins.front(),
                                rows.row_ends.back() - rows.row_begins.front()))) {
     validate_utf8 = false;
-  }
-  // Exact text sizes first, so string columns never grow (and copy) while converting.
-  std::vector<size_t> text_bytes(columns, 0);
-  for (size_t column = 0; column < columns; ++column) {
-    if (specs[column].type != DataType::kString) continue;
-    const int field = specs[column].field;
-    size_t bytes = 0;
-    for (int64_t row = 0; row < n; ++row) bytes += spans[row * num_fields + field].length();
-    text_bytes[column] = bytes;
-  }
-  std::vector<ColumnBuilder> builders;
-  builders.reserve(columns);
-  for (size_t column = 0; column < columns; ++column) {
-    builders.emplace_back(specs[column].type);
-    builders.back().Reserve(n, text_bytes[column]);
   }
   first_float->assign(columns, -1);
   std::string scratch;
@@ -315,7 +325,7 @@ void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
     const int64_t block_end = std::min(n, block + kRowsPerBlock);
     for (size_t column = 0; column < columns; ++column) {
       const ConvertSpec& spec = specs[column];
-      ColumnBuilder* builder = &builders[column];
+      ColumnBuilder* builder = &(*builders)[column];
       switch (spec.type) {
         case DataType::kInt64:
           ConvertNumbers<DataType::kInt64>(buffer, spans, num_fields, block, block_end, spec, nulls,
@@ -345,8 +355,6 @@ void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
   // Problems were found column by column: put them back in row order.
   std::stable_sort(problems->begin(), problems->end(),
                    [](const ValueProblem& a, const ValueProblem& b) { return a.row < b.row; });
-  out->clear();
-  for (auto& builder : builders) out->push_back(builder.Finish());
 }
 
 }  // namespace hitscope::csv

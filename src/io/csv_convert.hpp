@@ -78,10 +78,16 @@ struct ConvertSpec {
 // cache. A column whose spec.may_widen and that meets a float value is left unfinished (all
 // nulls from there) and (*first_float)[column] is the row of that value (-1 for the columns
 // that met none); convert it again as float64. `out` receives one column per
-// spec.
+// spec. `buffer` must have ColumnBuilder::kStringPadding readable bytes past the rows.
 void ConvertRows(const char* buffer, const TokenizedRows& rows, int num_fields,
                  const std::vector<ConvertSpec>& specs, const NullMatcher& nulls, char quote,
                  bool validate_utf8, std::vector<Column>* out, std::vector<ValueProblem>* problems,
                  std::vector<int64_t>* first_float);
+
+// The same, appending to `builders` (one per spec, of its type) instead of new columns.
+void AppendRows(const char* buffer, const TokenizedRows& rows, int num_fields,
+                const std::vector<ConvertSpec>& specs, const NullMatcher& nulls, char quote,
+                bool validate_utf8, std::vector<ColumnBuilder>* builders,
+                std::vector<ValueProblem>* problems, std::vector<int64_t>* first_float);
 
 }  // namespace hitscope::csv

@@ -364,13 +364,19 @@ struct CsvReader::Impl {
   // kSegmentsPerRound (at least four per thread) at a time, and each round's columns go to the
   // sink in file order right away: apart from the sink only one round's columns ever exist
   // (8 MB of CSV with the default 512 kB segments), and the next round reuses their memory
-  // while it is still mapped and in cache. Returns the valid segments (their columns handed to
-  // the sink); *consumed is where the next block starts.
+  // while it is still mapped and in cache. On one thread, once the sink is reserved, the rest
+  // of the segments go straight into the sink instead, one after the other. Returns the valid
+  // segments (their columns handed to the sink); *consumed is where the next block starts.
   std::vector<Segment> ParseBlock(const std::vector<csv::ConvertSpec>* specs, size_t* consumed,
                                   Sink* sink) {
     std::vector<uint64_t> starts = PredictSegmentStarts();
     const size_t count = starts.size() - 1;
     std::vector<Segment> segments(count);
+    // On one thread, once the sink is reserved, each segment starts where the previous one
+    // ended (no prediction to check) and is converted straight into the sink (no round columns
+    // to copy).
+    const bool one_thread = sink != nullptr && specs != nullptr && ThreadCount() == 1;
+    bool direct = false;
     auto run = [&](size_t k, uint64_t begin) {
       // Each thread tokenizes into the same span array, segment after segment.
       thread_local csv::FieldSpans spare_spans;
@@ -385,9 +391,15 @@ struct CsvReader::Impl {
       csv::Tokenize(data, fill, begin, stop, eof, num_fields, dialect, &segment.rows);
       if (!specs) return;
       segment.value_problems.clear();
-      csv::ConvertRows(data, segment.rows, num_fields, *specs, nulls, dialect.quote,
-                       options.validate_utf8, &segment.columns, &segment.value_problems,
-                       &segment.first_float);
+      if (direct) {
+        csv::AppendRows(data, segment.rows, num_fields, *specs, nulls, dialect.quote,
+                        options.validate_utf8, &sink->columns, &segment.value_problems,
+                        &segment.first_float);
+      } else {
+        csv::ConvertRows(data, segment.rows, num_fields, *specs, nulls, dialect.quote,
+                         options.validate_utf8, &segment.columns, &segment.value_problems,
+                         &segment.first_float);
+      }
       segment.rows.fields.swap(spare_spans);
       csv::FieldSpans().swap(segment.rows.fields);
       // A huge segment (one very long row) does not keep its spans' memory for good.
@@ -399,6 +411,15 @@ struct CsvReader::Impl {
             : count;
     size_t valid = 1;
     for (size_t first = 0; first < count; first += round) {
+      if (one_thread && sink->reserved) {
+        direct = true;
+        for (size_t k = first; k < count; ++k) {
+          run(k, k == 0 ? starts[0] : segments[k - 1].rows.end);
+          valid = k + 1;
+          if (segments[k].rows.incomplete) break;
+        }
+        break;
+      }
       const size_t last = std::min(count, first + round);
       ParallelTasks(last - first, [&](size_t i) { run(first + i, starts[first + i]); });
       size_t end = last;
