@@ -302,7 +302,8 @@ std::pair<std::string, std::vector<std::vector<std::string>>> MostlyPlainCsv(std
       text += rng() % 2 ? "\n" : "\r\n";
       continue;
     }
-    const int count = kind < 5 ? fields - 1 : fields;  // a field missing: dropped
+    // A field missing or one too many: the row is dropped.
+    const int count = kind < 5 ? fields - 1 : kind < 7 ? fields + 1 : fields;
     std::vector<std::string> row;
     for (int f = 0; f < count; ++f) {
       if (f) text += ',';
@@ -316,6 +317,9 @@ std::pair<std::string, std::vector<std::vector<std::string>>> MostlyPlainCsv(std
         value = "";
       } else if (what == 2) {
         value = std::string(static_cast<size_t>(rng() % 90), 'z');  // fields across windows
+        text += value;
+      } else if (what == 3) {
+        value = "x\ry";  // a carriage return inside a field is data
         text += value;
       } else {
         value = "v" + std::to_string(rng() % 1000000);

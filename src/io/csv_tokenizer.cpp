@@ -90,13 +90,11 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
     const size_t fields_before = out->fields.size();
     out->fields.resize(fields_before + static_cast<size_t>(num_fields));
     FieldSpan* spans = out->fields.data() + fields_before;
-    int count = 0;
-    while (true) {
+    // The next field end of the row (a delimiter or a line feed); false when the window ends
+    // with a quote in it, or the buffer's last 64 bytes are near.
+    auto next_end = [&](int* bit) {
       while (ends == 0) {
-        if (quote_bit < 64 || base + 64 > last_base) {
-          out->fields.resize(fields_before);
-          return row_begin;
-        }
+        if (quote_bit < 64 || base + 64 > last_base) return false;
         base += 64;
         masks = ScanWindow(buffer + base, delimiters, newlines, quotes);
         quote_bit = masks.quotes != 0 ? __builtin_ctzll(masks.quotes) : 64;
@@ -104,24 +102,36 @@ uint64_t TokenizePlainRows(const char* buffer, uint64_t buffer_size, uint64_t po
       }
       // Clearing the lowest bit (not a mask built from the bit's position) keeps the loop's
       // dependency chain one instruction long.
-      const int bit = __builtin_ctzll(ends);
+      *bit = __builtin_ctzll(ends);
       ends &= ends - 1;
-      if (bit > quote_bit || count == num_fields) {  // a quote, or more fields than the header
+      return true;
+    };
+    // Every field but the last must end at a delimiter, before the window's first quote: what
+    // breaks that (a line feed too early, a quote) is gathered without a branch and looked at
+    // once for the row.
+    uint64_t broken = 0;
+    int bit = 0;
+    for (int count = 0; count + 1 < num_fields; ++count) {
+      if (!next_end(&bit)) {
         out->fields.resize(fields_before);
         return row_begin;
       }
+      broken |= ((masks.newlines >> bit) & 1) | static_cast<uint64_t>(bit > quote_bit);
       const uint64_t end = base + static_cast<uint64_t>(bit);
-      const bool row_end = ((masks.newlines >> bit) & 1) != 0;
-      uint64_t field_end = end;
-      if (row_end && field_end > pos && buffer[field_end - 1] == '\r') --field_end;
-      spans[count++] = {static_cast<uint32_t>(pos), static_cast<uint32_t>(field_end - pos)};
+      spans[count] = {static_cast<uint32_t>(pos), static_cast<uint32_t>(end - pos)};
       pos = end + 1;
-      if (row_end) break;
     }
-    if (count != num_fields) {
+    // The last field ends at the line feed (a delimiter there means more fields than the
+    // header).
+    if (!next_end(&bit) || broken != 0 || bit > quote_bit || ((masks.newlines >> bit) & 1) == 0) {
       out->fields.resize(fields_before);
       return row_begin;
     }
+    const uint64_t end = base + static_cast<uint64_t>(bit);
+    uint64_t field_end = end;
+    if (field_end > pos && buffer[field_end - 1] == '\r') --field_end;
+    spans[num_fields - 1] = {static_cast<uint32_t>(pos), static_cast<uint32_t>(field_end - pos)};
+    pos = end + 1;
     out->row_begins.push_back(static_cast<uint32_t>(row_begin));
     out->row_ends.push_back(static_cast<uint32_t>(pos));
   }
