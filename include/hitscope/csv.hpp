@@ -70,7 +70,7 @@ struct CsvReadOptions {
   int64_t max_rows = -1;               // stop after this many good rows (-1: all), as pandas nrows
   size_t block_bytes = 32 << 20;       // bytes parsed per block
   int64_t infer_rows = 100000;         // rows of the first block that decide the types (<= 0: all)
-  size_t min_segment_bytes = 1 << 19;  // a block is split for the threads into pieces >= this
+  size_t min_segment_bytes = 1 << 18;  // a block is split for the threads into pieces >= this
   std::string progress_label;          // shows a progress bar on a terminal when not empty
   // Parse a regular file where it is mapped into memory (no copy into a buffer); false reads
   // it into a buffer with read(), as a pipe always is.

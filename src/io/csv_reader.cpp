@@ -363,7 +363,7 @@ struct CsvReader::Impl {
   // from the true boundary. With `sink` (and specs), the segments are parsed a round of
   // kSegmentsPerRound (at least four per thread) at a time, and each round's columns go to the
   // sink in file order right away: apart from the sink only one round's columns ever exist
-  // (8 MB of CSV with the default 512 kB segments), and the next round reuses their memory
+  // (4 MB of CSV with the default 256 kB segments), and the next round reuses their memory
   // while it is still mapped and in cache. On one thread, once the sink is reserved, the rest
   // of the segments go straight into the sink instead, one after the other. Returns the valid
   // segments (their columns handed to the sink); *consumed is where the next block starts.
