@@ -268,29 +268,30 @@ void ColumnBuilder::AddValidity(int64_t n, const uint8_t* valid) {
   column_.size_ += n;
 }
 
-void ColumnBuilder::AppendInts(const int64_t* values, int64_t n, const uint8_t* valid) {
-  auto& ints = column_.ints_;
-  const size_t first = ints.size();
-  ints.insert(ints.end(), values, values + n);
-  if (valid != nullptr) {
-    for (int64_t row = 0; row < n; ++row) {
-      if (valid[row] == 0) ints[first + static_cast<size_t>(row)] = 0;  // as AppendNull
-    }
+namespace {
+
+// Appends values[0, n) to `column`, the value of a null row (valid[row] == 0) replaced by
+// `null_value`, as AppendNull stores it.
+template <typename T>
+void AppendValues(detail::LargeVector<T>* column, const T* values, int64_t n, const uint8_t* valid,
+                  T null_value) {
+  const size_t first = column->size();
+  column->insert(column->end(), values, values + n);
+  if (valid == nullptr) return;
+  for (int64_t row = 0; row < n; ++row) {
+    if (valid[row] == 0) (*column)[first + static_cast<size_t>(row)] = null_value;
   }
+}
+
+}  // namespace
+
+void ColumnBuilder::AppendInts(const int64_t* values, int64_t n, const uint8_t* valid) {
+  AppendValues(&column_.ints_, values, n, valid, int64_t{0});
   AddValidity(n, valid);
 }
 
 void ColumnBuilder::AppendFloats(const double* values, int64_t n, const uint8_t* valid) {
-  auto& floats = column_.floats_;
-  const size_t first = floats.size();
-  floats.insert(floats.end(), values, values + n);
-  if (valid != nullptr) {
-    for (int64_t row = 0; row < n; ++row) {
-      if (valid[row] == 0) {
-        floats[first + static_cast<size_t>(row)] = std::numeric_limits<double>::quiet_NaN();
-      }
-    }
-  }
+  AppendValues(&column_.floats_, values, n, valid, std::numeric_limits<double>::quiet_NaN());
   AddValidity(n, valid);
 }
 
