@@ -312,7 +312,7 @@ struct CsvReader::Impl {
     std::vector<int64_t> first_float;  // per column: row of the float that stopped an int64 column
   };
 
-  // Where each segment of buffer[0, fill) starts, predicted from the parity of the quotes before
+  // Where each segment of data[0, fill) starts, predicted from the parity of the quotes before
   // it (a row start: the first line break after the nominal split outside quotes).
   std::vector<uint64_t> PredictSegmentStarts() const {
     // Segments of a few hundred kB: a segment's bytes and field spans stay in cache between
@@ -357,7 +357,7 @@ struct CsvReader::Impl {
     int64_t rows() const { return columns.empty() ? 0 : columns[0].size(); }
   };
 
-  // Splits buffer[0, fill) into segments and parses them in parallel: each is tokenized and, with
+  // Splits data[0, fill) into segments and parses them in parallel: each is tokenized and, with
   // `specs`, converted at once while its bytes are in cache (its spans are then dropped);
   // without, its spans are kept. A segment whose predicted start proves wrong is parsed again
   // from the true boundary. With `sink` (and specs), the segments are parsed a round of
@@ -566,7 +566,7 @@ struct CsvReader::Impl {
         specs = ConvertSpecs();
         StartSink(sink);
         parts = ParseBlock(&specs, &consumed, sink);
-        if (consumed == 0 && !eof) {  // one row longer than the buffer: nothing was appended
+        if (consumed == 0 && !eof) {  // one row longer than the block: nothing was appended
           Grow();
           Fill();
           continue;

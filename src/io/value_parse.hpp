@@ -108,8 +108,8 @@ inline bool ParseInt64(std::string_view text, int64_t* out) {
 
 namespace detail {
 
-// A plain number of at most 16 digits, read without a branch per digit: what ReadShortNumber
-// found.
+// A plain number of at most 16 bytes after its sign, read without a branch per digit: what
+// ReadShortNumber found.
 struct ShortNumber {
   uint64_t digits;  // the digits as one integer, the point left out
   int decimals;     // digits after the point
@@ -127,10 +127,10 @@ inline __m128i LeadMask(size_t k) {
 }
 #endif
 
-// Reads [begin, end) when it is an optional '-' and 1 to 16 digits with, if `point`, at most one
-// '.' among them (and at least one digit). The 16 bytes before `end` are loaded at once, so they
-// must be readable (a CSV field at buffer offset 16 or later). False leaves *out undefined and
-// defers to the other parsers. The digits are converted with SSE2 multiply-adds: no branch
+// Reads [begin, end) when it is an optional '-' and 1 to 16 bytes of digits with, if `point`, at
+// most one '.' among them (and at least one digit). The 16 bytes before `end` are loaded at once,
+// so they must be readable (a CSV field at buffer offset 16 or later). False leaves *out undefined
+// and defers to the other parsers. The digits are converted with SSE2 multiply-adds: no branch
 // depends on the number's length or the point's place, which a CSV column varies row by row.
 [[gnu::always_inline]] inline bool ReadShortNumber(const char* begin, const char* end, bool point,
                                                    ShortNumber* out) {
