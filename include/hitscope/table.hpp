@@ -225,8 +225,9 @@ class ColumnBuilder {
  private:
   // The null mask of the rows so far (all valid), with room for the reserved rows.
   void StartValidity();
-  // The null mask and counts for n rows just appended (before size_ counts them).
-  void AddValidity(int64_t n, const uint8_t* valid);
+  // The null mask and counts for n rows just appended (before size_ counts them), `nulls` of
+  // them null as the 0/1 mask `valid` says (which may be null when there are none).
+  void AddValidity(int64_t n, const uint8_t* valid, int64_t nulls);
   void MarkValid() {
     if (!column_.validity_.empty()) column_.validity_.push_back(1);
     ++column_.size_;

@@ -251,12 +251,7 @@ void ColumnBuilder::StartValidity() {
   column_.validity_.assign(column_.size_, 1);
 }
 
-void ColumnBuilder::AddValidity(int64_t n, const uint8_t* valid) {
-  int64_t nulls = 0;
-  if (valid != nullptr) {
-    for (int64_t row = 0; row < n; ++row) nulls += valid[row];
-    nulls = n - nulls;
-  }
+void ColumnBuilder::AddValidity(int64_t n, const uint8_t* valid, int64_t nulls) {
   // An empty mask means no nulls so far (StartValidity leaves it empty before the first row).
   if (nulls > 0) {
     if (column_.validity_.empty()) StartValidity();
@@ -283,16 +278,24 @@ void AppendValues(detail::LargeVector<T>* column, const T* values, int64_t n, co
   }
 }
 
+// The zeros of a 0/1 mask (none without a mask).
+int64_t NullsIn(const uint8_t* valid, int64_t n) {
+  if (valid == nullptr) return 0;
+  int64_t set = 0;
+  for (int64_t row = 0; row < n; ++row) set += valid[row];
+  return n - set;
+}
+
 }  // namespace
 
 void ColumnBuilder::AppendInts(const int64_t* values, int64_t n, const uint8_t* valid) {
   AppendValues(&column_.ints_, values, n, valid, int64_t{0});
-  AddValidity(n, valid);
+  AddValidity(n, valid, NullsIn(valid, n));
 }
 
 void ColumnBuilder::AppendFloats(const double* values, int64_t n, const uint8_t* valid) {
   AppendValues(&column_.floats_, values, n, valid, std::numeric_limits<double>::quiet_NaN());
-  AddValidity(n, valid);
+  AddValidity(n, valid, NullsIn(valid, n));
 }
 
 void ColumnBuilder::AppendPaddedStrings(const std::string_view* values, int64_t n,
@@ -324,7 +327,7 @@ void ColumnBuilder::AppendPaddedStrings(const std::string_view* values, int64_t 
     ends[row] = base + at;
   }
   chars.resize(base + bytes);
-  AddValidity(n, valid);
+  AddValidity(n, valid, NullsIn(valid, n));
 }
 
 void ColumnBuilder::AppendNull() {
@@ -386,17 +389,7 @@ void ColumnBuilder::AppendColumn(const Column& part) {
     if (type == DataType::kInt64) WidenToFloat64();
   }
   const int64_t rows = part.size();
-  if (part.has_nulls() || !column_.validity_.empty()) {
-    if (column_.validity_.empty()) StartValidity();
-    if (part.has_nulls()) {
-      column_.validity_.insert(column_.validity_.end(), part.validity_.begin(),
-                               part.validity_.end());
-    } else {
-      column_.validity_.insert(column_.validity_.end(), rows, 1);
-    }
-  }
-  column_.null_count_ += part.null_count_;
-  column_.size_ += rows;
+  AddValidity(rows, part.has_nulls() ? part.validity_.data() : nullptr, part.null_count_);
   switch (column_.type_) {
     case DataType::kInt64:
       column_.ints_.insert(column_.ints_.end(), part.ints_.begin(), part.ints_.end());
