@@ -375,7 +375,8 @@ struct CsvReader::Impl {
     // On one thread, once the sink is reserved, each segment starts where the previous one
     // ended (no prediction to check) and is converted straight into the sink (no round columns
     // to copy).
-    const bool one_thread = sink != nullptr && specs != nullptr && ThreadCount() == 1;
+    const bool to_sink = sink != nullptr && specs != nullptr;
+    const bool one_thread = to_sink && ThreadCount() == 1;
     bool direct = false;
     auto run = [&](size_t k, uint64_t begin) {
       // Each thread tokenizes into the same span array, segment after segment.
@@ -406,9 +407,8 @@ struct CsvReader::Impl {
       if (spare_spans.capacity() > kMaxSpareSpans) csv::FieldSpans().swap(spare_spans);
     };
     const size_t round =
-        sink != nullptr && specs != nullptr
-            ? std::max<size_t>(kSegmentsPerRound, 4 * static_cast<size_t>(ThreadCount()))
-            : count;
+        to_sink ? std::max<size_t>(kSegmentsPerRound, 4 * static_cast<size_t>(ThreadCount()))
+                : count;
     size_t valid = 1;
     for (size_t first = 0; first < count; first += round) {
       if (one_thread && sink->reserved) {
@@ -431,7 +431,7 @@ struct CsvReader::Impl {
         if (segments[k - 1].rows.end != starts[k]) run(k, segments[k - 1].rows.end);
       }
       valid = end;
-      if (sink != nullptr && specs != nullptr) Deliver(&segments, first, end, sink);
+      if (to_sink) Deliver(&segments, first, end, sink);
       if (end < last || segments[end - 1].rows.incomplete) break;
     }
     segments.resize(valid);
